@@ -1,0 +1,260 @@
+//! The `edgecart` binary.
+//!
+//! `edgecart up` runs a Spin application from `spin.toml` the way `spin up` does,
+//! plus an admin listener with health and Prometheus metrics.
+
+mod admin;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use edgecart_runtime::manifest::Manifest;
+use edgecart_runtime::runtime_config::RuntimeConfig;
+use edgecart_runtime::server::{self, ServerOptions};
+use edgecart_runtime::{App, AppOptions, build};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "edgecart", version, about = "Edge commerce on WebAssembly: runs Spin applications")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a Spin application (like `spin up`).
+    Up(Up),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Parser)]
+struct Up {
+    /// The application manifest, or a directory containing spin.toml.
+    #[arg(long, short = 'f', default_value = "spin.toml")]
+    from: PathBuf,
+    /// Address of the public listener (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:3000", env = "EDGECART_LISTEN")]
+    listen: SocketAddr,
+    /// Run each component's build command first, like `spin build`.
+    #[arg(long)]
+    build: bool,
+    /// Runtime configuration file (Spin's runtime-config.toml syntax).
+    #[arg(long)]
+    runtime_config_file: Option<PathBuf>,
+    /// Directory for runtime state.
+    #[arg(long, default_value = ".edgecart", env = "EDGECART_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Log format on stderr; the filter comes from RUST_LOG (default `info`).
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
+    /// Address of the admin listener (health check and /metrics); off by default.
+    #[arg(long)]
+    admin_listen: Option<SocketAddr>,
+    /// Deadline for a component to produce its response (e.g. 30s, 500ms).
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    request_timeout: Duration,
+    /// Requests handled at once; more get 503.
+    #[arg(long, default_value_t = 1024)]
+    max_concurrent_requests: usize,
+    /// Largest request body accepted (e.g. 10MiB); larger gets 413.
+    #[arg(long, default_value = "10MiB", value_parser = parse_size)]
+    max_body_size: u64,
+    /// Linear memory limit of each component instance (e.g. 128MiB).
+    #[arg(long, default_value = "128MiB", value_parser = parse_size)]
+    memory_limit: u64,
+    /// Requests a WASI 0.3 instance serves before it is replaced.
+    #[arg(long, default_value_t = 128)]
+    max_instance_reuse: usize,
+    /// Requests a WASI 0.3 instance serves at the same time. Above 1, a request
+    /// that traps or times out also fails the others sharing its instance.
+    #[arg(long, default_value_t = 1)]
+    max_instance_concurrency: usize,
+    /// Directory of the compiled-component cache.
+    #[arg(long, env = "EDGECART_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile components on every start instead of using the cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map(|i| s.split_at(i))
+        .unwrap_or((s, "s"));
+    let n: f64 = num.parse().map_err(|_| format!("`{s}` is not a duration such as 30s or 500ms"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" | "" => n,
+        "m" => n * 60.0,
+        _ => return Err(format!("`{s}`: use the units ms, s or m")),
+    };
+    if !(secs > 0.0 && secs.is_finite()) {
+        return Err(format!("`{s}` must be a positive duration"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit())
+        .map(|i| s.split_at(i))
+        .unwrap_or((s, ""));
+    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a size such as 10MiB"))?;
+    let mult: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KB" => 1_000,
+        "KiB" => 1 << 10,
+        "MB" => 1_000_000,
+        "MiB" => 1 << 20,
+        "GB" => 1_000_000_000,
+        "GiB" => 1 << 30,
+        u => return Err(format!("`{u}` is not a size unit: use B, KiB, MiB or GiB")),
+    };
+    n.checked_mul(mult).ok_or_else(|| format!("`{s}` is too large"))
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Up(up) => {
+            init_logging(up.log_format);
+            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("Error: cannot start the async runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(up.run()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("Error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGTERM");
+            let _ = ctrl_c.await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term.recv() => {}
+    }
+}
+
+impl Up {
+    async fn run(self) -> anyhow::Result<()> {
+        let manifest_path = if self.from.is_dir() {
+            self.from.join("spin.toml")
+        } else {
+            self.from.clone()
+        };
+        if self.build {
+            let for_build = Manifest::load_for_build(&manifest_path)?;
+            tokio::task::spawn_blocking(move || build::build_all(&for_build)).await??;
+        }
+        let manifest = Manifest::load(&manifest_path)?;
+        let runtime_config = RuntimeConfig::load(self.runtime_config_file.as_deref())?;
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
+        let options = AppOptions {
+            request_timeout: self.request_timeout,
+            memory_limit_bytes: usize::try_from(self.memory_limit).unwrap_or(usize::MAX),
+            max_instance_reuse: self.max_instance_reuse,
+            max_instance_concurrency: self.max_instance_concurrency,
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                self.cache_dir.clone().or_else(edgecart_runtime::engine::ComponentCache::default_dir)
+            },
+            data_dir: self.data_dir.clone(),
+            ..AppOptions::default()
+        };
+        let app = tokio::task::spawn_blocking(move || App::load(&manifest, &runtime_config, options)).await??;
+        let app = Arc::new(app);
+
+        let listener = tokio::net::TcpListener::bind(self.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", self.listen))?;
+        let addr = listener.local_addr()?;
+        if let Some(admin) = self.admin_listen {
+            let admin_listener = tokio::net::TcpListener::bind(admin)
+                .await
+                .with_context(|| format!("cannot listen on {admin} for the admin endpoints"))?;
+            println!("Admin endpoints on http://{}/ (healthz, metrics)", admin_listener.local_addr()?);
+            tokio::spawn(admin::serve(admin_listener, app.metrics()));
+        }
+        println!("Serving http://{addr}");
+        println!("Available Routes:");
+        for (route, component) in app.routes() {
+            let path = route.trim_end_matches('/');
+            let (path, wildcard) = match path.strip_suffix("/...") {
+                Some(p) => (p, " (wildcard)"),
+                None => (path, ""),
+            };
+            let path = if path.is_empty() { "" } else { path };
+            println!("  {component}: http://{addr}{path}{wildcard}");
+        }
+        server::run(
+            listener,
+            app,
+            ServerOptions {
+                max_concurrent_requests: self.max_concurrent_requests,
+                max_body_bytes: self.max_body_size,
+                ..ServerOptions::default()
+            },
+            shutdown_signal(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_sizes_parse_with_units() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("abc").is_err());
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("512"), Ok(512));
+        assert!(parse_size("5 parsecs").is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! The public HTTP listener.
+//!
+//! [`run`] takes a bound listener and a shutdown future (so tests bind port 0 and
+//! the CLI wires signals). Every accepted connection gets `TCP_NODELAY`. Before a
+//! request reaches a component it passes two limits: a semaphore on concurrent
+//! requests (503 with `Retry-After` when full) and the maximum body size (413).
+//! On shutdown the listener stops accepting, open connections finish their
+//! in-flight request, and `run` returns once they are done (or the grace period
+//! ends).
+
+use crate::app::App;
+use crate::error::json_error;
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Body, Incoming};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use wasmtime_wasi_http::WasiBody;
+
+/// Limits of the public listener.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Requests handled at once; more get 503.
+    pub max_concurrent_requests: usize,
+    /// Largest accepted request body, in bytes; larger gets 413.
+    pub max_body_bytes: u64,
+    /// How long shutdown waits for in-flight requests.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            max_concurrent_requests: 1024,
+            max_body_bytes: 10 << 20,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then drains.
+pub async fn run(
+    listener: TcpListener,
+    app: Arc<App>,
+    options: ServerOptions,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let limits = Arc::new(Limits {
+        semaphore: Arc::new(Semaphore::new(options.max_concurrent_requests)),
+        max_body_bytes: options.max_body_bytes,
+    });
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, client) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+        let app = app.clone();
+        let limits = limits.clone();
+        let service = hyper::service::service_fn(move |req| {
+            let app = app.clone();
+            let limits = limits.clone();
+            async move { Ok::<_, Infallible>(limits.serve(&app, req, client).await) }
+        });
+        let conn = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(Duration::from_secs(30))
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: waiting for in-flight requests");
+    tokio::select! {
+        () = graceful.shutdown() => tracing::info!("all connections closed"),
+        () = tokio::time::sleep(options.shutdown_grace) => tracing::warn!("grace period over; closing remaining connections"),
+    }
+    Ok(())
+}
+
+struct Limits {
+    semaphore: Arc<Semaphore>,
+    max_body_bytes: u64,
+}
+
+impl Limits {
+    async fn serve(&self, app: &App, request: Request<Incoming>, client: SocketAddr) -> Response<WasiBody> {
+        let Ok(_permit) = self.semaphore.clone().try_acquire_owned() else {
+            app.metrics().rejected("concurrency");
+            let mut r = json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "the server is handling too many requests; retry shortly",
+            );
+            r.headers_mut().insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return r;
+        };
+        let too_large = || {
+            app.metrics().rejected("body_size");
+            json_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                &format!("the request body is larger than {} bytes", self.max_body_bytes),
+            )
+        };
+        let declared = request
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let (parts, body) = request.into_parts();
+        let body: WasiBody = match declared {
+            Some(n) if n > self.max_body_bytes => return too_large(),
+            Some(_) => body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync(),
+            None if body.is_end_stream() => body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync(),
+            None => {
+                let limit = usize::try_from(self.max_body_bytes).unwrap_or(usize::MAX);
+                match Limited::new(body, limit).collect().await {
+                    Ok(collected) => full(collected.to_bytes()),
+                    Err(e) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
+                    Err(e) => {
+                        return json_error(StatusCode::BAD_REQUEST, "bad_request", &format!("cannot read the request body: {e}"));
+                    }
+                }
+            }
+        };
+        app.handle(Request::from_parts(parts, body), client).await
+    }
+}
+
+fn full(bytes: Bytes) -> WasiBody {
+    Full::new(bytes).map_err(|never| match never {}).boxed_unsync()
+}
