@@ -13,7 +13,10 @@ use tokio::net::TcpListener;
 /// Serves the admin endpoints until the process exits.
 pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>) {
     let router = Router::new()
-        .route("/healthz", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
+        .route(
+            "/healthz",
+            get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }),
+        )
         .route("/metrics", get(render))
         .with_state(metrics);
     if let Err(e) = axum::serve(listener, router).await {
@@ -23,7 +26,10 @@ pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>) {
 
 async fn render(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         metrics.encode(),
     )
 }

@@ -18,7 +18,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "edgecart", version, about = "Edge commerce on WebAssembly: runs Spin applications")]
+#[command(
+    name = "edgecart",
+    version,
+    about = "Edge commerce on WebAssembly: runs Spin applications"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -92,7 +96,9 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .map(|i| s.split_at(i))
         .unwrap_or((s, "s"));
-    let n: f64 = num.parse().map_err(|_| format!("`{s}` is not a duration such as 30s or 500ms"))?;
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration such as 30s or 500ms"))?;
     let secs = match unit {
         "ms" => n / 1000.0,
         "s" | "" => n,
@@ -111,7 +117,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .find(|c: char| !c.is_ascii_digit())
         .map(|i| s.split_at(i))
         .unwrap_or((s, ""));
-    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a size such as 10MiB"))?;
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size such as 10MiB"))?;
     let mult: u64 = match unit.trim() {
         "" | "B" => 1,
         "KB" => 1_000,
@@ -122,13 +130,16 @@ fn parse_size(s: &str) -> Result<u64, String> {
         "GiB" => 1 << 30,
         u => return Err(format!("`{u}` is not a size unit: use B, KiB, MiB or GiB")),
     };
-    n.checked_mul(mult).ok_or_else(|| format!("`{s}` is too large"))
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -140,7 +151,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Up(up) => {
             init_logging(up.log_format);
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("Error: cannot start the async runtime: {e}");
@@ -197,12 +211,16 @@ impl Up {
             cache_dir: if self.no_cache {
                 None
             } else {
-                self.cache_dir.clone().or_else(edgecart_runtime::engine::ComponentCache::default_dir)
+                self.cache_dir
+                    .clone()
+                    .or_else(edgecart_runtime::engine::ComponentCache::default_dir)
             },
             data_dir: self.data_dir.clone(),
             ..AppOptions::default()
         };
-        let app = tokio::task::spawn_blocking(move || App::load(&manifest, &runtime_config, options)).await??;
+        let app =
+            tokio::task::spawn_blocking(move || App::load(&manifest, &runtime_config, options))
+                .await??;
         let app = Arc::new(app);
 
         let listener = tokio::net::TcpListener::bind(self.listen)
@@ -213,7 +231,10 @@ impl Up {
             let admin_listener = tokio::net::TcpListener::bind(admin)
                 .await
                 .with_context(|| format!("cannot listen on {admin} for the admin endpoints"))?;
-            println!("Admin endpoints on http://{}/ (healthz, metrics)", admin_listener.local_addr()?);
+            println!(
+                "Admin endpoints on http://{}/ (healthz, metrics)",
+                admin_listener.local_addr()?
+            );
             tokio::spawn(admin::serve(admin_listener, app.metrics()));
         }
         println!("Serving http://{addr}");

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -33,8 +33,8 @@ use wasmtime::component::{Linker, ResourceTable, TaskGroupId};
 use wasmtime::{Engine, ResourceLimiter, Store, StoreContextMut};
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::handler::{
-    ExpirationError, HandlerState, Instance, InstantiationError, ProxyHandler, ProxyPre, ShouldAccept,
-    WorkerExpiration, WorkerState, WorkerStatus,
+    ExpirationError, HandlerState, Instance, InstantiationError, ProxyHandler, ProxyPre,
+    ShouldAccept, WorkerExpiration, WorkerState, WorkerStatus,
 };
 use wasmtime_wasi_http::{WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
@@ -123,19 +123,53 @@ impl std::fmt::Display for MemoryLimitExceeded {
 
 impl std::error::Error for MemoryLimitExceeded {}
 
+/// What the runtime learned about a request while the guest ran it; read when
+/// the request fails, to tell an out-of-memory apart from other traps.
+#[derive(Debug)]
+pub struct RequestSlot {
+    out_of_memory: AtomicBool,
+    started: Instant,
+}
+
+impl RequestSlot {
+    fn new() -> Self {
+        Self {
+            out_of_memory: AtomicBool::new(false),
+            started: Instant::now(),
+        }
+    }
+}
+
 struct MemoryLimiter {
     limit: usize,
+    /// The request the instance is running (instances run one at a time by default).
+    current: Option<Arc<RequestSlot>>,
 }
 
 impl ResourceLimiter for MemoryLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.limit {
-            return Err(wasmtime::Error::new(MemoryLimitExceeded { limit: self.limit }));
+            if let Some(slot) = &self.current {
+                slot.out_of_memory.store(true, Ordering::Relaxed);
+            }
+            return Err(wasmtime::Error::new(MemoryLimitExceeded {
+                limit: self.limit,
+            }));
         }
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 }
@@ -173,6 +207,7 @@ impl ComponentState {
             hooks: OutboundHooks::new(self.id.clone(), self.allowed.clone(), chainer),
             limiter: MemoryLimiter {
                 limit: self.options.memory_limit_bytes,
+                current: None,
             },
             variables: self.variables.clone(),
         };
@@ -201,7 +236,10 @@ impl HandlerState for ComponentState {
         let instance = self.next_instance.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(component = %self.id, instance, elapsed = ?started.elapsed(), "instantiated");
         let (reuse, concurrency) = if self.p3 {
-            (self.options.max_instance_reuse.max(1), self.options.max_instance_concurrency.max(1))
+            (
+                self.options.max_instance_reuse.max(1),
+                self.options.max_instance_concurrency.max(1),
+            )
         } else {
             (1, 1)
         };
@@ -211,7 +249,7 @@ impl HandlerState for ComponentState {
             view: WasiHttpView::http,
             expiration: Expiration {
                 idle_timeout: self.options.idle_instance_timeout,
-                request_timeout: self.options.request_timeout,
+                request_timeout: self.options.request_timeout + EXPIRATION_MARGIN,
                 sleep: Box::pin(tokio::time::sleep(Duration::MAX)),
             },
             state: Worker {
@@ -224,6 +262,10 @@ impl HandlerState for ComponentState {
     }
 }
 
+/// The instance-level deadline trails the request deadline by this much, so a
+/// request past its deadline normally gets its own timeout error first.
+const EXPIRATION_MARGIN: Duration = Duration::from_millis(200);
+
 /// Decides when an instance's worker exits: idle too long, or past a deadline.
 pub struct Expiration {
     idle_timeout: Duration,
@@ -232,7 +274,12 @@ pub struct Expiration {
 }
 
 impl WorkerExpiration for Expiration {
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>, status: WorkerStatus, start: Instant) -> Poll<()> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        status: WorkerStatus,
+        start: Instant,
+    ) -> Poll<()> {
         let timeout = match status {
             WorkerStatus::Idle => self.idle_timeout,
             WorkerStatus::Requests | WorkerStatus::PostReturn => self.request_timeout,
@@ -258,7 +305,7 @@ pub struct Worker {
 
 impl WorkerState for Worker {
     type StoreData = Host;
-    type RequestData = ();
+    type RequestData = Arc<RequestSlot>;
 
     fn should_accept_request(&self, concurrent: usize, total: usize) -> ShouldAccept {
         if total >= self.reuse {
@@ -272,10 +319,11 @@ impl WorkerState for Worker {
 
     fn on_request_start(
         &self,
-        _store: StoreContextMut<'_, Host>,
-        _data: (),
+        mut store: StoreContextMut<'_, Host>,
+        slot: Arc<RequestSlot>,
         _task_group: TaskGroupId,
     ) -> Pin<Box<dyn Future<Output = ()> + Send + Sync>> {
+        store.data_mut().limiter.current = Some(slot);
         Box::pin(tokio::time::sleep(self.request_timeout))
     }
 
@@ -319,7 +367,9 @@ pub struct App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("routes", &self.dispatcher.router).finish()
+        f.debug_struct("App")
+            .field("routes", &self.dispatcher.router)
+            .finish()
     }
 }
 
@@ -393,11 +443,14 @@ impl App {
                 .map_err(|e| errors.push(format!("component `{id}`: allowed_outbound_hosts: {e}")))
                 .ok();
             let staging = options.data_dir.join("files").join(id);
-            let preopens = files::prepare(&manifest.dir, &decl.files, &decl.exclude_files, &staging)
-                .map_err(|e| errors.push(format!("component `{id}`: files: {e:#}")))
-                .ok();
+            let preopens =
+                files::prepare(&manifest.dir, &decl.files, &decl.exclude_files, &staging)
+                    .map_err(|e| errors.push(format!("component `{id}`: files: {e:#}")))
+                    .ok();
             let pre = match cache.load(&engine, &decl.source) {
-                Ok(component) => pre_instantiate(&linker, &component, id).map_err(|e| errors.push(e)).ok(),
+                Ok(component) => pre_instantiate(&linker, &component, id)
+                    .map_err(|e| errors.push(e))
+                    .ok(),
                 Err(e) => {
                     errors.push(format!(
                         "component `{id}`: {} is not a valid WebAssembly component: {e:#}",
@@ -406,8 +459,17 @@ impl App {
                     None
                 }
             };
-            if let (Some(variables), Some(allowed), Some(preopens), Some(pre)) = (variables, allowed, preopens, pre) {
-                prepared.push((id.clone(), decl.environment.clone(), variables, allowed, preopens, pre));
+            if let (Some(variables), Some(allowed), Some(preopens), Some(pre)) =
+                (variables, allowed, preopens, pre)
+            {
+                prepared.push((
+                    id.clone(),
+                    decl.environment.clone(),
+                    variables,
+                    allowed,
+                    preopens,
+                    pre,
+                ));
             }
         }
         if !errors.is_empty() {
@@ -439,7 +501,12 @@ impl App {
                         metrics: metrics.clone(),
                         next_instance: AtomicU64::new(0),
                     };
-                    (id, ComponentRuntime { handler: ProxyHandler::new(state) })
+                    (
+                        id,
+                        ComponentRuntime {
+                            handler: ProxyHandler::new(state),
+                        },
+                    )
                 })
                 .collect();
             Dispatcher {
@@ -472,15 +539,26 @@ impl App {
     }
 
     /// Handles one request from a client of the public listener.
-    pub async fn handle(&self, request: Request<WasiBody>, client: SocketAddr) -> Response<WasiBody> {
-        self.dispatcher.clone().dispatch_public(request, Origin::Client(client)).await
+    pub async fn handle(
+        &self,
+        request: Request<WasiBody>,
+        client: SocketAddr,
+    ) -> Response<WasiBody> {
+        self.dispatcher
+            .clone()
+            .dispatch_public(request, Origin::Client(client))
+            .await
     }
 }
 
 const SPIN_HEADER_PREFIX: &str = "spin-";
 
 impl Dispatcher {
-    async fn dispatch_public(self: Arc<Self>, request: Request<WasiBody>, origin: Origin) -> Response<WasiBody> {
+    async fn dispatch_public(
+        self: Arc<Self>,
+        request: Request<WasiBody>,
+        origin: Origin,
+    ) -> Response<WasiBody> {
         let path = request.uri().path().to_string();
         match self.router.route(&path) {
             Some(m) => {
@@ -489,29 +567,55 @@ impl Dispatcher {
             }
             None => {
                 self.metrics.request("none", "none", 404, Duration::ZERO);
-                json_error(StatusCode::NOT_FOUND, "not_found", &format!("no route matches {path}"))
+                json_error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    &format!("no route matches {path}"),
+                )
             }
         }
     }
 
-    async fn run(&self, m: OwnedMatch, mut request: Request<WasiBody>, origin: Origin) -> Response<WasiBody> {
+    async fn run(
+        &self,
+        m: OwnedMatch,
+        mut request: Request<WasiBody>,
+        origin: Origin,
+    ) -> Response<WasiBody> {
         let started = Instant::now();
         let Some(component) = self.components.get(&m.component) else {
-            return json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "route has no component");
+            return json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "route has no component",
+            );
         };
         set_spin_headers(&mut request, &m, &self.base, origin);
-        let result = component.handler.handle((), request).await;
+        let slot = Arc::new(RequestSlot::new());
+        let result = component.handler.handle(slot.clone(), request).await;
         let response = match result {
             Ok(r) => r,
-            Err(e) => self.error_response(&m.component, &e),
+            Err(e) => self.error_response(&m.component, &e, &slot),
         };
-        self.metrics
-            .request(&m.component, &m.raw_route, response.status().as_u16(), started.elapsed());
+        self.metrics.request(
+            &m.component,
+            &m.raw_route,
+            response.status().as_u16(),
+            started.elapsed(),
+        );
         response
     }
 
-    fn error_response(&self, component: &str, e: &wasmtime::Error) -> Response<WasiBody> {
-        if e.is::<ExpirationError>() {
+    fn error_response(
+        &self,
+        component: &str,
+        e: &wasmtime::Error,
+        slot: &RequestSlot,
+    ) -> Response<WasiBody> {
+        // The worker's own deadline can fire before the request's, and then the
+        // request sees its instance vanish rather than an expiration: elapsed time
+        // tells the two apart.
+        if e.is::<ExpirationError>() || slot.started.elapsed() >= self.options.request_timeout {
             self.metrics.timeout(component);
             tracing::warn!(component, timeout = ?self.options.request_timeout, "request timed out");
             return json_error(
@@ -523,13 +627,18 @@ impl Dispatcher {
                 ),
             );
         }
-        if let Some(ie) = e.downcast_ref::<InstantiationError<()>>() {
+        if let Some(ie) = e.downcast_ref::<InstantiationError<Arc<RequestSlot>>>() {
             tracing::error!(component, error = %ie.error, "instantiation failed");
-            return json_error(StatusCode::INTERNAL_SERVER_ERROR, "instantiation_failed", "the component could not be started");
+            return json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "instantiation_failed",
+                "the component could not be started",
+            );
         }
         self.metrics.trap(component);
-        let oom = e.chain().any(|c| c.is::<MemoryLimitExceeded>());
-        tracing::error!(component, error = ?e, "request failed in the guest");
+        let oom = slot.out_of_memory.load(Ordering::Relaxed)
+            || e.chain().any(|c| c.is::<MemoryLimitExceeded>());
+        tracing::error!(component, error = %e, out_of_memory = oom, "request failed in the guest");
         if oom {
             json_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -537,7 +646,11 @@ impl Dispatcher {
                 "the component exceeded its memory limit",
             )
         } else {
-            json_error(StatusCode::INTERNAL_SERVER_ERROR, "component_error", "the component failed to handle the request")
+            json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "component_error",
+                "the component failed to handle the request",
+            )
         }
     }
 }
@@ -559,7 +672,11 @@ impl Chainer for Dispatcher {
             let me = me.ok_or(wasmtime_wasi_http::Error::DestinationUnavailable)?;
             Ok(match found {
                 Some(m) => me.run(m, request, Origin::Chained).await,
-                None => json_error(StatusCode::NOT_FOUND, "not_found", &format!("no route matches {path}")),
+                None => json_error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    &format!("no route matches {path}"),
+                ),
             })
         })
     }
@@ -629,6 +746,9 @@ fn set_spin_headers(request: &mut Request<WasiBody>, m: &OwnedMatch, base: &str,
     set("spin-base-path", if base.is_empty() { "/" } else { base });
     set("spin-client-addr", &client);
     for (name, value) in &m.captures {
-        set(&format!("spin-path-match-{}", name.to_ascii_lowercase()), value);
+        set(
+            &format!("spin-path-match-{}", name.to_ascii_lowercase()),
+            value,
+        );
     }
 }

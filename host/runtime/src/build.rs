@@ -24,7 +24,11 @@ pub fn build_all(manifest: &Manifest) -> anyhow::Result<()> {
             None => manifest.dir.clone(),
         };
         for command in build.command.iter() {
-            eprintln!("[{}/{total}] Building component {} with `{command}`", i + 1, component.id);
+            eprintln!(
+                "[{}/{total}] Building component {} with `{command}`",
+                i + 1,
+                component.id
+            );
             let status = Command::new("sh")
                 .arg("-c")
                 .arg(command)

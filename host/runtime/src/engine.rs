@@ -128,7 +128,9 @@ impl ComponentCache {
             return compile(engine, &wasm);
         };
         let mut engine_hash = DefaultHasher::new();
-        engine.precompile_compatibility_hash().hash(&mut engine_hash);
+        engine
+            .precompile_compatibility_hash()
+            .hash(&mut engine_hash);
         let key = format!(
             "{:x}-{:016x}.cwasm",
             Sha256::digest(&wasm),
@@ -142,7 +144,9 @@ impl ComponentCache {
             #[allow(unsafe_code, reason = "loading our own precompiled artifact")]
             match unsafe { Component::deserialize_file(engine, &cached) } {
                 Ok(c) => return Ok(c),
-                Err(e) => tracing::warn!(path = %cached.display(), error = %e, "ignoring unusable cached component"),
+                Err(e) => {
+                    tracing::warn!(path = %cached.display(), error = %e, "ignoring unusable cached component")
+                }
             }
         }
         let component = compile(engine, &wasm)?;

@@ -32,7 +32,11 @@ impl ConfigErrors {
 
     /// `Ok(value)` when nothing was recorded, otherwise `Err(self)`.
     pub fn into_result<T>(self, value: T) -> Result<T, ConfigErrors> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 
     /// Moves every problem of `other` into `self`.

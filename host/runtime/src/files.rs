@@ -33,11 +33,15 @@ pub fn prepare(
         .collect::<Result<_, _>>()?;
     let is_excluded = |rel: &Path| excluded.iter().any(|p| p.matches_path(rel));
     if staging.exists() {
-        std::fs::remove_dir_all(staging).with_context(|| format!("clearing {}", staging.display()))?;
+        std::fs::remove_dir_all(staging)
+            .with_context(|| format!("clearing {}", staging.display()))?;
     }
     for mount in mounts {
         match mount {
-            FileMount::Placement { source, destination } => {
+            FileMount::Placement {
+                source,
+                destination,
+            } => {
                 let host = manifest_dir.join(source);
                 if host.is_dir() && excluded.is_empty() {
                     preopens.push(Preopen {
@@ -48,7 +52,10 @@ pub fn prepare(
                     for entry in walk(&host)? {
                         let rel = entry.strip_prefix(&host)?;
                         if !is_excluded(rel) {
-                            copy(&entry, &staging.join(destination.trim_start_matches('/')).join(rel))?;
+                            copy(
+                                &entry,
+                                &staging.join(destination.trim_start_matches('/')).join(rel),
+                            )?;
                         }
                     }
                     staged = true;
@@ -60,7 +67,9 @@ pub fn prepare(
             FileMount::Pattern(pattern) => {
                 let full = manifest_dir.join(pattern);
                 let full = full.to_string_lossy();
-                for entry in glob::glob(&full).with_context(|| format!("files pattern `{pattern}`"))? {
+                for entry in
+                    glob::glob(&full).with_context(|| format!("files pattern `{pattern}`"))?
+                {
                     let entry = entry?;
                     let rel = entry.strip_prefix(manifest_dir)?.to_path_buf();
                     if entry.is_file() && !is_excluded(&rel) {
@@ -100,6 +109,7 @@ fn copy(from: &Path, to: &Path) -> anyhow::Result<()> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::copy(from, to).with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    std::fs::copy(from, to)
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
     Ok(())
 }

@@ -184,8 +184,22 @@ impl Commands {
 
 /// The keys Spin accepts, per table. `*` stands for any key of a map.
 mod keys {
-    pub const ROOT: &[&str] = &["spin_manifest_version", "application", "variables", "trigger", "component"];
-    pub const APPLICATION: &[&str] = &["name", "version", "description", "authors", "targets", "trigger", "tool"];
+    pub const ROOT: &[&str] = &[
+        "spin_manifest_version",
+        "application",
+        "variables",
+        "trigger",
+        "component",
+    ];
+    pub const APPLICATION: &[&str] = &[
+        "name",
+        "version",
+        "description",
+        "authors",
+        "targets",
+        "trigger",
+        "tool",
+    ];
     pub const APPLICATION_TRIGGER_HTTP: &[&str] = &["base"];
     pub const VARIABLE: &[&str] = &["default", "required", "secret", "description"];
     pub const TRIGGER_HTTP: &[&str] = &["id", "route", "component", "executor", "components"];
@@ -235,10 +249,7 @@ impl Manifest {
                 return Err(errors);
             }
         };
-        let dir = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let dir = if dir.as_os_str().is_empty() {
             PathBuf::from(".")
         } else {
@@ -258,7 +269,10 @@ impl Manifest {
         let root: Table = match text.parse::<Table>() {
             Ok(t) => t,
             Err(e) => {
-                errors.push(format!("spin.toml is not valid TOML: {}", e.message().trim()));
+                errors.push(format!(
+                    "spin.toml is not valid TOML: {}",
+                    e.message().trim()
+                ));
                 if let Some(span) = e.span() {
                     let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
                     errors.push(format!("the TOML error is on line {line}"));
@@ -287,7 +301,9 @@ impl Manifest {
                 }
             },
             None => {
-                errors.push("the [application] table is missing: add `[application]` with `name = \"...\"`");
+                errors.push(
+                    "the [application] table is missing: add `[application]` with `name = \"...\"`",
+                );
                 None
             }
         };
@@ -365,7 +381,10 @@ impl Manifest {
         let mut seen_ids = HashSet::new();
         for t in &triggers {
             if !seen_ids.insert(t.id.clone()) {
-                errors.push(format!("two triggers have the id `{}`: trigger ids must be unique", t.id));
+                errors.push(format!(
+                    "two triggers have the id `{}`: trigger ids must be unique",
+                    t.id
+                ));
             }
         }
 
@@ -396,7 +415,12 @@ fn check_keys(root: &Table, errors: &mut ConfigErrors) {
             .and_then(|t| t.get("http"))
             .and_then(Value::as_table)
         {
-            unknown_keys(http, keys::APPLICATION_TRIGGER_HTTP, "application.trigger.http.", errors);
+            unknown_keys(
+                http,
+                keys::APPLICATION_TRIGGER_HTTP,
+                "application.trigger.http.",
+                errors,
+            );
         }
     }
     if let Some(vars) = root.get("variables").and_then(Value::as_table) {
@@ -427,7 +451,12 @@ fn check_keys(root: &Table, errors: &mut ConfigErrors) {
             let prefix = format!("trigger.http[{i}].");
             unknown_keys(t, keys::TRIGGER_HTTP, &prefix, errors);
             if let Some(route) = t.get("route").and_then(Value::as_table) {
-                unknown_keys(route, keys::PRIVATE_ROUTE, &format!("{prefix}route."), errors);
+                unknown_keys(
+                    route,
+                    keys::PRIVATE_ROUTE,
+                    &format!("{prefix}route."),
+                    errors,
+                );
             }
             if let Some(inline) = t.get("component").and_then(Value::as_table) {
                 check_component_keys(inline, &format!("{prefix}component."), errors);
@@ -443,7 +472,12 @@ fn check_component_keys(t: &Table, prefix: &str, errors: &mut ConfigErrors) {
     }
     if let Some(files) = t.get("files").and_then(Value::as_array) {
         for f in files.iter().filter_map(Value::as_table) {
-            unknown_keys(f, keys::FILE_PLACEMENT, &format!("{prefix}files[]."), errors);
+            unknown_keys(
+                f,
+                keys::FILE_PLACEMENT,
+                &format!("{prefix}files[]."),
+                errors,
+            );
         }
     }
 }
@@ -489,9 +523,11 @@ fn levenshtein(a: &str, b: &str) -> usize {
 pub fn validate_id(id: &str) -> Result<(), String> {
     let ok = !id.is_empty()
         && id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id
-            .split(['-', '_'])
-            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        && id.split(['-', '_']).all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
     if ok {
         Ok(())
     } else {
@@ -658,13 +694,22 @@ fn parse_component(
 
     for host in &raw.allowed_outbound_hosts {
         if let Err(e) = AllowedHostsConfig::validate_entry(host, app_vars) {
-            errors.push(format!("component `{id}`: allowed_outbound_hosts entry `{host}`: {e}"));
+            errors.push(format!(
+                "component `{id}`: allowed_outbound_hosts entry `{host}`: {e}"
+            ));
             ok = false;
         }
     }
-    for (what, labels) in [("sqlite_databases", &raw.sqlite_databases), ("key_value_stores", &raw.key_value_stores)] {
+    for (what, labels) in [
+        ("sqlite_databases", &raw.sqlite_databases),
+        ("key_value_stores", &raw.key_value_stores),
+    ] {
         for label in labels {
-            if label.is_empty() || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            if label.is_empty()
+                || !label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
                 errors.push(format!(
                     "component `{id}`: {what} label `{label}` must be letters, digits, `-` or `_`"
                 ));
@@ -676,7 +721,9 @@ fn parse_component(
         && let Some(workdir) = &build.workdir
         && !dir.join(workdir).is_dir()
     {
-        errors.push(format!("component `{id}`: build workdir `{workdir}` is not a directory"));
+        errors.push(format!(
+            "component `{id}`: build workdir `{workdir}` is not a directory"
+        ));
         ok = false;
     }
 
@@ -723,7 +770,9 @@ fn parse_trigger(
                 None
             }
         },
-        Some(Value::Table(p)) if p.get("private").and_then(Value::as_bool) == Some(true) => Some(None),
+        Some(Value::Table(p)) if p.get("private").and_then(Value::as_bool) == Some(true) => {
+            Some(None)
+        }
         Some(_) => {
             errors.push(format!(
                 "{at}: `route` must be a path such as \"/api/...\" or `{{ private = true }}`"
@@ -759,11 +808,15 @@ fn parse_trigger(
             Some(id)
         }
         Some(_) => {
-            errors.push(format!("{at}: `component` must be a component id or an inline table"));
+            errors.push(format!(
+                "{at}: `component` must be a component id or an inline table"
+            ));
             None
         }
         None => {
-            errors.push(format!("{at}: `component` is missing: name the component that handles this route"));
+            errors.push(format!(
+                "{at}: `component` is missing: name the component that handles this route"
+            ));
             None
         }
     };
@@ -800,7 +853,10 @@ mod tests {
     #[test]
     fn typo_keys_get_a_suggestion() {
         assert_eq!(closest("sorce", keys::COMPONENT), Some("source"));
-        assert_eq!(closest("allowed_outbound_host", keys::COMPONENT), Some("allowed_outbound_hosts"));
+        assert_eq!(
+            closest("allowed_outbound_host", keys::COMPONENT),
+            Some("allowed_outbound_hosts")
+        );
         assert_eq!(closest("zzzzzz", keys::COMPONENT), None);
     }
 

@@ -66,24 +66,53 @@ impl Metrics {
     pub fn new() -> Metrics {
         let mut registry = Registry::with_prefix("edgecart");
         let requests = Family::<RequestLabels, Counter>::default();
-        let duration = Family::<ComponentLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        let duration =
+            Family::<ComponentLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+                latency_histogram,
+            );
         let instantiations = Family::<ComponentLabels, Counter>::default();
         let instantiation_duration =
-            Family::<ComponentLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+            Family::<ComponentLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+                latency_histogram,
+            );
         let traps = Family::<ComponentLabels, Counter>::default();
         let timeouts = Family::<ComponentLabels, Counter>::default();
         let rejected = Family::<LimitLabels, Counter>::default();
-        registry.register("http_requests", "HTTP requests handled, by component, route and status", requests.clone());
-        registry.register("http_request_duration_seconds", "Time to produce a response head, by component", duration.clone());
-        registry.register("instantiations", "Component instances created", instantiations.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests handled, by component, route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to produce a response head, by component",
+            duration.clone(),
+        );
+        registry.register(
+            "instantiations",
+            "Component instances created",
+            instantiations.clone(),
+        );
         registry.register(
             "instantiation_duration_seconds",
             "Time to create a component instance",
             instantiation_duration.clone(),
         );
-        registry.register("guest_traps", "Requests that ended in a guest trap (including out-of-memory)", traps.clone());
-        registry.register("guest_timeouts", "Requests that ran past the request deadline", timeouts.clone());
-        registry.register("rejected_requests", "Requests refused by a server limit", rejected.clone());
+        registry.register(
+            "guest_traps",
+            "Requests that ended in a guest trap (including out-of-memory)",
+            traps.clone(),
+        );
+        registry.register(
+            "guest_timeouts",
+            "Requests that ran past the request deadline",
+            timeouts.clone(),
+        );
+        registry.register(
+            "rejected_requests",
+            "Requests refused by a server limit",
+            rejected.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             requests,
@@ -106,30 +135,48 @@ impl Metrics {
             })
             .inc();
         self.duration
-            .get_or_create(&ComponentLabels { component: component.to_string() })
+            .get_or_create(&ComponentLabels {
+                component: component.to_string(),
+            })
             .observe(elapsed.as_secs_f64());
     }
 
     /// Records a new instance.
     pub fn instantiation(&self, component: &str, elapsed: Duration) {
-        let labels = ComponentLabels { component: component.to_string() };
+        let labels = ComponentLabels {
+            component: component.to_string(),
+        };
         self.instantiations.get_or_create(&labels).inc();
-        self.instantiation_duration.get_or_create(&labels).observe(elapsed.as_secs_f64());
+        self.instantiation_duration
+            .get_or_create(&labels)
+            .observe(elapsed.as_secs_f64());
     }
 
     /// Records a trap.
     pub fn trap(&self, component: &str) {
-        self.traps.get_or_create(&ComponentLabels { component: component.to_string() }).inc();
+        self.traps
+            .get_or_create(&ComponentLabels {
+                component: component.to_string(),
+            })
+            .inc();
     }
 
     /// Records a timeout.
     pub fn timeout(&self, component: &str) {
-        self.timeouts.get_or_create(&ComponentLabels { component: component.to_string() }).inc();
+        self.timeouts
+            .get_or_create(&ComponentLabels {
+                component: component.to_string(),
+            })
+            .inc();
     }
 
     /// Records a request refused by `limit`.
     pub fn rejected(&self, limit: &str) {
-        self.rejected.get_or_create(&LimitLabels { limit: limit.to_string() }).inc();
+        self.rejected
+            .get_or_create(&LimitLabels {
+                limit: limit.to_string(),
+            })
+            .inc();
     }
 
     /// The metrics in Prometheus text format.

@@ -71,7 +71,9 @@ impl AllowedHost {
         let scheme = match scheme {
             "*" => SchemePattern::Any,
             s if !s.is_empty()
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '+' || c == '-' || c == '.') =>
+                && s.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '+' || c == '-' || c == '.'
+                }) =>
             {
                 SchemePattern::Exact(s.to_string())
             }
@@ -164,7 +166,9 @@ impl AllowedHostsConfig {
         }
         for r in refs {
             if !variables.contains_key(r) {
-                return Err(format!("it refers to `{{{{ {r} }}}}`, which is not declared under [variables]"));
+                return Err(format!(
+                    "it refers to `{{{{ {r} }}}}`, which is not declared under [variables]"
+                ));
             }
         }
         Ok(())
@@ -179,7 +183,10 @@ impl AllowedHostsConfig {
     }
 
     /// Renders templates and parses every entry.
-    pub fn build(entries: &[String], variables: &AppVariables) -> Result<AllowedHostsConfig, String> {
+    pub fn build(
+        entries: &[String],
+        variables: &AppVariables,
+    ) -> Result<AllowedHostsConfig, String> {
         let mut config = AllowedHostsConfig::default();
         for entry in entries {
             let rendered = Template::parse(entry)?.render(|v| variables.get(v))?;
@@ -226,13 +233,24 @@ pub struct OutboundHooks {
 
 impl OutboundHooks {
     /// Hooks for `component` with its grants; chained requests go to `chainer`.
-    pub fn new(component: Arc<str>, allowed: Arc<AllowedHostsConfig>, chainer: Weak<dyn Chainer>) -> Self {
-        Self { component, allowed, chainer }
+    pub fn new(
+        component: Arc<str>,
+        allowed: Arc<AllowedHostsConfig>,
+        chainer: Weak<dyn Chainer>,
+    ) -> Self {
+        Self {
+            component,
+            allowed,
+            chainer,
+        }
     }
 
     fn route(&self, uri: &http::Uri) -> Result<Option<ChainTarget>, HttpError> {
         let scheme = uri.scheme_str().unwrap_or("https");
-        let host = uri.host().ok_or(HttpError::HttpRequestUriInvalid)?.to_ascii_lowercase();
+        let host = uri
+            .host()
+            .ok_or(HttpError::HttpRequestUriInvalid)?
+            .to_ascii_lowercase();
         let port = uri
             .port_u16()
             .or_else(|| default_port(scheme))
@@ -279,9 +297,7 @@ impl WasiHttpHooks for OutboundHooks {
         Box::new(async move {
             match target? {
                 Some(target) => {
-                    let chainer = chainer
-                        .upgrade()
-                        .ok_or(HttpError::DestinationUnavailable)?;
+                    let chainer = chainer.upgrade().ok_or(HttpError::DestinationUnavailable)?;
                     let response = chainer.chain(target, request).await?;
                     let done: Box<dyn Future<Output = Result<(), HttpError>> + Send> =
                         Box::new(std::future::ready(Ok(())));
@@ -307,25 +323,74 @@ mod tests {
     use super::*;
 
     fn allows(entry: &str, scheme: &str, host: &str, port: u16) -> bool {
-        AllowedHost::parse(entry).unwrap().allows(scheme, host, port)
+        AllowedHost::parse(entry)
+            .unwrap()
+            .allows(scheme, host, port)
     }
 
     #[test]
     fn grants_match_scheme_host_and_port() {
-        assert!(allows("https://api.stripe.com", "https", "api.stripe.com", 443));
-        assert!(!allows("https://api.stripe.com", "http", "api.stripe.com", 80));
-        assert!(!allows("https://api.stripe.com", "https", "api.stripe.com", 8443));
-        assert!(allows("https://*.example.com", "https", "a.b.example.com", 443));
-        assert!(!allows("https://*.example.com", "https", "example.com", 443));
-        assert!(allows("http://127.0.0.1:8000..8010", "http", "127.0.0.1", 8005));
-        assert!(!allows("http://127.0.0.1:8000..8010", "http", "127.0.0.1", 8011));
+        assert!(allows(
+            "https://api.stripe.com",
+            "https",
+            "api.stripe.com",
+            443
+        ));
+        assert!(!allows(
+            "https://api.stripe.com",
+            "http",
+            "api.stripe.com",
+            80
+        ));
+        assert!(!allows(
+            "https://api.stripe.com",
+            "https",
+            "api.stripe.com",
+            8443
+        ));
+        assert!(allows(
+            "https://*.example.com",
+            "https",
+            "a.b.example.com",
+            443
+        ));
+        assert!(!allows(
+            "https://*.example.com",
+            "https",
+            "example.com",
+            443
+        ));
+        assert!(allows(
+            "http://127.0.0.1:8000..8010",
+            "http",
+            "127.0.0.1",
+            8005
+        ));
+        assert!(!allows(
+            "http://127.0.0.1:8000..8010",
+            "http",
+            "127.0.0.1",
+            8011
+        ));
         assert!(allows("*://localhost:*", "http", "localhost", 1234));
-        assert!(allows("http://*.spin.internal", "http", "users.spin.internal", 80));
+        assert!(allows(
+            "http://*.spin.internal",
+            "http",
+            "users.spin.internal",
+            80
+        ));
     }
 
     #[test]
     fn malformed_grants_are_rejected() {
-        for bad in ["example.com", "https://example.com/path", "*://example.com", "https://ex*.com", "https://h:99999", "https://h:9..1"] {
+        for bad in [
+            "example.com",
+            "https://example.com/path",
+            "*://example.com",
+            "https://ex*.com",
+            "https://h:99999",
+            "https://h:9..1",
+        ] {
             assert!(AllowedHost::parse(bad).is_err(), "{bad}");
         }
     }

@@ -51,16 +51,24 @@ impl Route {
                 return Err("`...` is only allowed as the last segment".to_string());
             }
             if p.contains("...") {
-                return Err(format!("segment `{p}`: write the wildcard as its own segment, `/...`"));
+                return Err(format!(
+                    "segment `{p}`: write the wildcard as its own segment, `/...`"
+                ));
             }
             if p.contains('*') {
-                return Err(format!("segment `{p}`: `*` is not route syntax; use `/...` for a trailing wildcard"));
+                return Err(format!(
+                    "segment `{p}`: `*` is not route syntax; use `/...` for a trailing wildcard"
+                ));
             }
             if let Some(name) = p.strip_prefix(':') {
                 if name.is_empty()
-                    || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
                 {
-                    return Err(format!("`{p}` is not a valid named segment: use `:name` with letters, digits, `_` or `-`"));
+                    return Err(format!(
+                        "`{p}` is not a valid named segment: use `:name` with letters, digits, `_` or `-`"
+                    ));
                 }
                 if names.contains(&name) {
                     return Err(format!("the named segment `:{name}` appears twice"));
@@ -68,7 +76,9 @@ impl Route {
                 names.push(name);
                 segments.push(Segment::Param(name.to_string()));
             } else if p.contains(':') {
-                return Err(format!("segment `{p}`: a named segment must be the whole segment, as in `/:id`"));
+                return Err(format!(
+                    "segment `{p}`: a named segment must be the whole segment, as in `/:id`"
+                ));
             } else {
                 segments.push(Segment::Literal(p.to_string()));
             }
@@ -118,9 +128,15 @@ impl Route {
         let parts: Vec<&str> = if trimmed.is_empty() {
             Vec::new()
         } else {
-            trimmed.strip_prefix('/').unwrap_or(trimmed).split('/').collect()
+            trimmed
+                .strip_prefix('/')
+                .unwrap_or(trimmed)
+                .split('/')
+                .collect()
         };
-        if parts.len() < self.segments.len() || (!self.wildcard && parts.len() != self.segments.len()) {
+        if parts.len() < self.segments.len()
+            || (!self.wildcard && parts.len() != self.segments.len())
+        {
             return None;
         }
         let mut captures = Vec::new();
@@ -213,14 +229,15 @@ impl Router {
     /// The most specific route of `component` matching `path`, for service chaining.
     /// A component with no route (private) gets every path.
     pub fn route_in_component<'a>(&'a self, component: &'a str, path: &str) -> RouteMatch<'a> {
-        self.best(path, |c| c == component).unwrap_or_else(|| RouteMatch {
-            component,
-            raw_route: "/...",
-            component_route: String::new(),
-            matched_route: "/...".to_string(),
-            path_info: path.to_string(),
-            captures: Vec::new(),
-        })
+        self.best(path, |c| c == component)
+            .unwrap_or_else(|| RouteMatch {
+                component,
+                raw_route: "/...",
+                component_route: String::new(),
+                matched_route: "/...".to_string(),
+                path_info: path.to_string(),
+                captures: Vec::new(),
+            })
     }
 
     fn best(&self, path: &str, keep: impl Fn(&str) -> bool) -> Option<RouteMatch<'_>> {
@@ -311,7 +328,9 @@ mod tests {
 
     #[test]
     fn bad_routes_are_rejected() {
-        for bad in ["api", "/a//b", "/a/.../b", "/a...", "/a/*", "/:", "/:a/:a", "/a:b"] {
+        for bad in [
+            "api", "/a//b", "/a/.../b", "/a...", "/a/*", "/:", "/:a/:a", "/a:b",
+        ] {
             assert!(Route::parse(bad).is_err(), "{bad}");
         }
     }

@@ -37,7 +37,10 @@ impl RuntimeConfig {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(format!("cannot read runtime config `{}`: {e}", path.display()));
+                errors.push(format!(
+                    "cannot read runtime config `{}`: {e}",
+                    path.display()
+                ));
                 return Err(errors);
             }
         };
@@ -52,7 +55,10 @@ impl RuntimeConfig {
         let table: Table = match text.parse() {
             Ok(t) => t,
             Err(e) => {
-                errors.push(format!("the runtime config is not valid TOML: {}", e.message().trim()));
+                errors.push(format!(
+                    "the runtime config is not valid TOML: {}",
+                    e.message().trim()
+                ));
                 return Err(errors);
             }
         };
@@ -114,12 +120,17 @@ fn parse_provider(at: &str, value: &Value, providers: &mut Providers, errors: &m
             return;
         }
         None => {
-            errors.push(format!("{at}: `type` is missing: use `type = \"env\"` or `type = \"static\"`"));
+            errors.push(format!(
+                "{at}: `type` is missing: use `type = \"env\"` or `type = \"static\"`"
+            ));
             return;
         }
     };
     for key in t.keys().filter(|k| !allowed.contains(&k.as_str())) {
-        errors.push(format!("{at}: unknown key `{key}`; allowed keys are {}", allowed.join(", ")));
+        errors.push(format!(
+            "{at}: unknown key `{key}`; allowed keys are {}",
+            allowed.join(", ")
+        ));
     }
 }
 

@@ -107,7 +107,12 @@ struct Limits {
 }
 
 impl Limits {
-    async fn serve(&self, app: &App, request: Request<Incoming>, client: SocketAddr) -> Response<WasiBody> {
+    async fn serve(
+        &self,
+        app: &App,
+        request: Request<Incoming>,
+        client: SocketAddr,
+    ) -> Response<WasiBody> {
         let Ok(_permit) = self.semaphore.clone().try_acquire_owned() else {
             app.metrics().rejected("concurrency");
             let mut r = json_error(
@@ -115,7 +120,8 @@ impl Limits {
                 "overloaded",
                 "the server is handling too many requests; retry shortly",
             );
-            r.headers_mut().insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+            r.headers_mut()
+                .insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
             return r;
         };
         let too_large = || {
@@ -123,7 +129,10 @@ impl Limits {
             json_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                &format!("the request body is larger than {} bytes", self.max_body_bytes),
+                &format!(
+                    "the request body is larger than {} bytes",
+                    self.max_body_bytes
+                ),
             )
         };
         let declared = request
@@ -135,14 +144,20 @@ impl Limits {
         let body: WasiBody = match declared {
             Some(n) if n > self.max_body_bytes => return too_large(),
             Some(_) => body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync(),
-            None if body.is_end_stream() => body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync(),
+            None if body.is_end_stream() => {
+                body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync()
+            }
             None => {
                 let limit = usize::try_from(self.max_body_bytes).unwrap_or(usize::MAX);
                 match Limited::new(body, limit).collect().await {
                     Ok(collected) => full(collected.to_bytes()),
                     Err(e) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
                     Err(e) => {
-                        return json_error(StatusCode::BAD_REQUEST, "bad_request", &format!("cannot read the request body: {e}"));
+                        return json_error(
+                            StatusCode::BAD_REQUEST,
+                            "bad_request",
+                            &format!("cannot read the request body: {e}"),
+                        );
                     }
                 }
             }
@@ -152,5 +167,7 @@ impl Limits {
 }
 
 fn full(bytes: Bytes) -> WasiBody {
-    Full::new(bytes).map_err(|never| match never {}).boxed_unsync()
+    Full::new(bytes)
+        .map_err(|never| match never {})
+        .boxed_unsync()
 }

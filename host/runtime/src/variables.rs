@@ -82,9 +82,9 @@ impl Template {
         for p in &self.parts {
             match p {
                 Part::Literal(l) => out.push_str(l),
-                Part::Variable(v) => out.push_str(
-                    &lookup(v).ok_or_else(|| format!("variable `{v}` has no value"))?,
-                ),
+                Part::Variable(v) => {
+                    out.push_str(&lookup(v).ok_or_else(|| format!("variable `{v}` has no value"))?)
+                }
             }
         }
         Ok(out)
@@ -187,7 +187,9 @@ enum GetError {
 impl ComponentVariables {
     fn get(&self, name: &str) -> Result<String, GetError> {
         if validate_variable_name(name).is_err() {
-            return Err(GetError::InvalidName(format!("invalid variable name `{name}`")));
+            return Err(GetError::InvalidName(format!(
+                "invalid variable name `{name}`"
+            )));
         }
         self.0
             .get(name)
@@ -287,7 +289,13 @@ mod tests {
         let t = Template::parse("https://{{ host }}:{{port}}/x").unwrap();
         assert_eq!(t.references().collect::<Vec<_>>(), ["host", "port"]);
         let v = t
-            .render(|n| Some(if n == "host" { "a.example".into() } else { "8443".into() }))
+            .render(|n| {
+                Some(if n == "host" {
+                    "a.example".into()
+                } else {
+                    "8443".into()
+                })
+            })
             .unwrap();
         assert_eq!(v, "https://a.example:8443/x");
     }
@@ -304,14 +312,36 @@ mod tests {
     #[test]
     fn environment_beats_static_beats_default() {
         let decls: BTreeMap<String, VariableDecl> = [
-            ("a".to_string(), VariableDecl { default: Some("d".into()), ..Default::default() }),
-            ("b".to_string(), VariableDecl { default: Some("d".into()), ..Default::default() }),
-            ("c".to_string(), VariableDecl { default: Some("d".into()), ..Default::default() }),
+            (
+                "a".to_string(),
+                VariableDecl {
+                    default: Some("d".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "b".to_string(),
+                VariableDecl {
+                    default: Some("d".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "c".to_string(),
+                VariableDecl {
+                    default: Some("d".into()),
+                    ..Default::default()
+                },
+            ),
         ]
         .into();
         let providers = Providers {
             env_prefix: None,
-            static_values: [("a".to_string(), "s".to_string()), ("b".to_string(), "s".to_string())].into(),
+            static_values: [
+                ("a".to_string(), "s".to_string()),
+                ("b".to_string(), "s".to_string()),
+            ]
+            .into(),
             environment: [("SPIN_VARIABLE_A".to_string(), "e".to_string())].into(),
         };
         let vars = AppVariables::resolve(&decls, &providers).unwrap();
@@ -322,8 +352,14 @@ mod tests {
 
     #[test]
     fn a_required_variable_without_value_names_the_env_var() {
-        let decls: BTreeMap<String, VariableDecl> =
-            [("api_key".to_string(), VariableDecl { required: true, ..Default::default() })].into();
+        let decls: BTreeMap<String, VariableDecl> = [(
+            "api_key".to_string(),
+            VariableDecl {
+                required: true,
+                ..Default::default()
+            },
+        )]
+        .into();
         let err = AppVariables::resolve(&decls, &Providers::default()).unwrap_err();
         assert!(err.to_string().contains("SPIN_VARIABLE_API_KEY"), "{err}");
     }
