@@ -1,0 +1,241 @@
+//! Starts the real `edgecart` binary on port 0 over the test components.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Builds the test components for wasm32-wasip2 once per test run (incremental,
+/// in the shared target directory) and returns the directory holding the `.wasm`s.
+pub fn wasm_dir() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let root = workspace_root();
+            let status = Command::new(env!("CARGO"))
+                .args([
+                    "build",
+                    "--release",
+                    "--target",
+                    "wasm32-wasip2",
+                    "-p",
+                    "test-spin-app",
+                    "-p",
+                    "test-p2-app",
+                ])
+                .current_dir(&root)
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the test components failed");
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("target"));
+            target.join("wasm32-wasip2").join("release")
+        })
+        .clone()
+}
+
+/// Fills `{spin_app}` and `{p2_app}` in a manifest with the built components.
+pub fn render(manifest: &str) -> String {
+    let dir = wasm_dir();
+    manifest
+        .replace(
+            "{spin_app}",
+            &dir.join("test_spin_app.wasm").display().to_string(),
+        )
+        .replace(
+            "{p2_app}",
+            &dir.join("test_p2_app.wasm").display().to_string(),
+        )
+}
+
+/// A running `edgecart up`.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub admin: SocketAddr,
+    pub client: reqwest::Client,
+    child: Child,
+    stderr: Arc<Mutex<String>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request is answered");
+        let status = r.status().as_u16();
+        (status, r.text().await.expect("body"))
+    }
+
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Everything the server wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(mut self) -> ExitStatus {
+        signal(self.pid(), "TERM");
+        wait_with_timeout(&mut self.child, Duration::from_secs(30))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn signal(pid: u32, sig: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> ExitStatus {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "edgecart did not exit within {timeout:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn edgecart(dir: &Path, manifest: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let path = dir.join("spin.toml");
+    std::fs::write(&path, render(manifest)).expect("write manifest");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_edgecart"));
+    cmd.arg("up")
+        .arg("--from")
+        .arg(&path)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(args)
+        .envs(env.iter().copied())
+        .env_remove("EDGECART_LISTEN")
+        .current_dir(dir)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Starts `edgecart up` on `manifest` with a fresh data directory on a free port.
+pub async fn spawn_app(manifest: &str, args: &[&str], env: &[(&str, &str)]) -> TestApp {
+    spawn_app_in(tempfile::tempdir().expect("tempdir"), manifest, args, env).await
+}
+
+/// Like [`spawn_app`], in a prepared directory (for `files` mounts).
+pub async fn spawn_app_in(
+    dir: tempfile::TempDir,
+    manifest: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> TestApp {
+    let mut cmd = edgecart(dir.path(), manifest, args, env);
+    cmd.args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("edgecart starts");
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let mut err_pipe = child.stderr.take().expect("stderr");
+    let sink = stderr.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = err_pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut admin = None;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("Admin endpoints on http://") {
+                admin = rest
+                    .split('/')
+                    .next()
+                    .and_then(|a| a.parse::<SocketAddr>().ok());
+            }
+            if let Some(rest) = line.strip_prefix("Serving http://") {
+                let _ = tx.send((rest.trim().parse::<SocketAddr>().ok(), admin));
+            }
+        }
+    });
+    let started = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(120)))
+        .await
+        .expect("join");
+    let (addr, admin) = match started {
+        Ok((Some(addr), Some(admin))) => (addr, admin),
+        _ => {
+            let _ = child.kill();
+            panic!(
+                "edgecart did not start; stderr:\n{}",
+                stderr.lock().unwrap()
+            );
+        }
+    };
+    TestApp {
+        addr,
+        admin,
+        client: reqwest::Client::new(),
+        child,
+        stderr,
+        _dir: dir,
+    }
+}
+
+/// Runs `edgecart up` on a manifest expected to be rejected; returns the exit
+/// status and stderr.
+pub fn startup_failure(manifest: &str, env: &[(&str, &str)]) -> (ExitStatus, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    startup_failure_in(dir.path(), manifest, env)
+}
+
+pub fn startup_failure_in(
+    dir: &Path,
+    manifest: &str,
+    env: &[(&str, &str)],
+) -> (ExitStatus, String) {
+    let out = edgecart(dir, manifest, &["--listen", "127.0.0.1:0"], env)
+        .output()
+        .expect("edgecart runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "edgecart panicked:\n{stderr}");
+    (out.status, stderr)
+}

@@ -1,0 +1,139 @@
+use crate::helpers::spawn_app;
+use std::time::{Duration, Instant};
+
+const APP: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "limits"
+[[trigger.http]]
+route = "/..."
+component = "app"
+[component.app]
+source = "{spin_app}"
+"#;
+
+#[tokio::test]
+async fn an_infinite_loop_is_stopped_by_the_deadline_while_other_requests_succeed() {
+    let app = spawn_app(APP, &["--request-timeout", "1s"], &[]).await;
+    let looping = {
+        let client = app.client.clone();
+        let url = app.url("/loop");
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let r = client.get(url).send().await.unwrap();
+            (
+                r.status().as_u16(),
+                r.text().await.unwrap(),
+                started.elapsed(),
+            )
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..5 {
+        let (status, body) = app.get("/sleep?ms=10").await;
+        assert_eq!((status, body.as_str()), (200, "slept 10 ms"));
+    }
+    let (status, body, elapsed) = looping.await.unwrap();
+    assert_eq!(status, 500, "{body}");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["error"]["code"], "timeout");
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_secs(10),
+        "{elapsed:?}"
+    );
+    assert_eq!(
+        app.get("/sleep?ms=1").await.0,
+        200,
+        "the server is still healthy"
+    );
+}
+
+#[tokio::test]
+async fn a_memory_bomb_is_stopped_by_the_memory_limit() {
+    let app = spawn_app(APP, &["--memory-limit", "32MiB"], &[]).await;
+    let r = app.client.get(app.url("/bomb")).send().await.unwrap();
+    assert_eq!(r.status(), 500);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "out_of_memory");
+    assert_eq!(app.get("/echo").await, (200, "0 bytes".to_string()));
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_rejected_with_413() {
+    let app = spawn_app(APP, &["--max-body-size", "1KiB"], &[]).await;
+    let small = app
+        .client
+        .post(app.url("/echo"))
+        .body(vec![7u8; 1000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(small.text().await.unwrap(), "1000 bytes");
+
+    let big = app
+        .client
+        .post(app.url("/echo"))
+        .body(vec![7u8; 4096])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 413);
+    let body: serde_json::Value = big.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..8).map(|_| Ok(vec![1u8; 512])).collect();
+    let streamed = app
+        .client
+        .post(app.url("/echo"))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        streamed.status(),
+        413,
+        "a chunked body without content-length is counted too"
+    );
+}
+
+#[tokio::test]
+async fn requests_over_the_concurrency_limit_get_503() {
+    let app = spawn_app(APP, &["--max-concurrent-requests", "1"], &[]).await;
+    let slow = {
+        let client = app.client.clone();
+        let url = app.url("/sleep?ms=1500");
+        tokio::spawn(async move { client.get(url).send().await.unwrap().status().as_u16() })
+    };
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let r = app.client.get(app.url("/headers")).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "1");
+    assert_eq!(slow.await.unwrap(), 200);
+    assert_eq!(app.get("/headers").await.0, 200);
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_finish_then_exits_zero() {
+    let app = spawn_app(APP, &[], &[]).await;
+    let in_flight = {
+        let client = app.client.clone();
+        let url = app.url("/sleep?ms=1500");
+        tokio::spawn(async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let addr = app.addr;
+    let status = tokio::task::spawn_blocking(move || app.terminate())
+        .await
+        .unwrap();
+    assert_eq!(in_flight.await.unwrap(), (200, "slept 1500 ms".to_string()));
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "the listener is closed"
+    );
+}
