@@ -28,6 +28,8 @@ pub fn wasm_dir() -> PathBuf {
                     "test-spin-app",
                     "-p",
                     "test-p2-app",
+                    "-p",
+                    "web",
                 ])
                 .current_dir(&root)
                 .status()
@@ -41,7 +43,7 @@ pub fn wasm_dir() -> PathBuf {
         .clone()
 }
 
-/// Fills `{spin_app}` and `{p2_app}` in a manifest with the built components.
+/// Fills `{spin_app}`, `{p2_app}` and `{web}` in a manifest with the built components.
 pub fn render(manifest: &str) -> String {
     let dir = wasm_dir();
     manifest
@@ -53,6 +55,7 @@ pub fn render(manifest: &str) -> String {
             "{p2_app}",
             &dir.join("test_p2_app.wasm").display().to_string(),
         )
+        .replace("{web}", &dir.join("web.wasm").display().to_string())
 }
 
 /// A running `edgecart up`.

@@ -6,3 +6,4 @@ mod helpers;
 mod limits;
 mod manifest_errors;
 mod routing;
+mod web;
