@@ -1,6 +1,11 @@
 //! Black-box tests of the `edgecart` binary: real process, real components
 //! compiled to wasm32-wasip2, real HTTP on port 0.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed setup step fails the test"
+)]
+
 mod capabilities;
 mod helpers;
 mod limits;
