@@ -88,6 +88,32 @@ struct Up {
     /// Compile components on every start instead of using the cache.
     #[arg(long)]
     no_cache: bool,
+    /// Run SQL before serving, like `spin up --sqlite`: `[label:]@file.sql` runs
+    /// a file, `[label:]STATEMENT` a statement; the label defaults to `default`.
+    /// May be given several times; runs in order.
+    #[arg(long = "sqlite", value_name = "[LABEL:]@FILE|STATEMENT")]
+    sqlite: Vec<String>,
+}
+
+/// Parses one `--sqlite` argument into (label, SQL).
+fn parse_sqlite_arg(arg: &str) -> anyhow::Result<(String, String)> {
+    let (label, rest) = match arg.split_once(':') {
+        Some((label, rest))
+            if !label.is_empty()
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+        {
+            (label.to_string(), rest)
+        }
+        _ => ("default".to_string(), arg),
+    };
+    let sql = match rest.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("--sqlite: cannot read {path}"))?,
+        None => rest.to_string(),
+    };
+    Ok((label, sql))
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -216,11 +242,14 @@ impl Up {
                     .or_else(edgecart_runtime::engine::ComponentCache::default_dir)
             },
             data_dir: self.data_dir.clone(),
+            sqlite_statements: self
+                .sqlite
+                .iter()
+                .map(|a| parse_sqlite_arg(a))
+                .collect::<anyhow::Result<_>>()?,
             ..AppOptions::default()
         };
-        let app =
-            tokio::task::spawn_blocking(move || App::load(&manifest, &runtime_config, options))
-                .await??;
+        let app = App::load(manifest, runtime_config, options).await?;
         let app = Arc::new(app);
 
         let listener = tokio::net::TcpListener::bind(self.listen)
@@ -277,5 +306,18 @@ mod tests {
         assert_eq!(parse_size("10MiB"), Ok(10 << 20));
         assert_eq!(parse_size("512"), Ok(512));
         assert!(parse_size("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn sqlite_arguments_name_a_label_or_default() {
+        assert_eq!(
+            parse_sqlite_arg("SELECT 1").unwrap(),
+            ("default".into(), "SELECT 1".into())
+        );
+        assert_eq!(
+            parse_sqlite_arg("orders:SELECT 1").unwrap(),
+            ("orders".into(), "SELECT 1".into())
+        );
+        assert!(parse_sqlite_arg("orders:@/nonexistent.sql").is_err());
     }
 }

@@ -11,17 +11,21 @@
 //! default so that a trapping or looping request never takes an innocent one down
 //! with it (`max_instance_concurrency` raises that).
 
+use crate::db::Db;
+use crate::db::{Databases, DbGrants};
 use crate::engine::{ComponentCache, EngineLimits, EpochTicker, new_engine};
 use crate::error::{ConfigErrors, json_error};
 use crate::files::{self, Preopen};
+use crate::kv::{self, KvHost, KvView};
 use crate::manifest::Manifest;
 use crate::metrics::Metrics;
 use crate::outbound::{AllowedHostsConfig, ChainFuture, ChainTarget, Chainer, OutboundHooks};
 use crate::routes::{RouteMatch, Router};
 use crate::runtime_config::RuntimeConfig;
+use crate::sqlite::{self, SqliteHost, SqliteView};
 use crate::variables::{self, AppVariables, ComponentVariables, VariablesView};
 use http::{HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -57,6 +61,9 @@ pub struct AppOptions {
     pub cache_dir: Option<PathBuf>,
     /// Directory for runtime state (staged `files` mounts, databases).
     pub data_dir: PathBuf,
+    /// SQL run before serving, as (database label, statements), like
+    /// `spin up --sqlite`.
+    pub sqlite_statements: Vec<(String, String)>,
 }
 
 impl Default for AppOptions {
@@ -70,6 +77,7 @@ impl Default for AppOptions {
             max_instances: 1000,
             cache_dir: ComponentCache::default_dir(),
             data_dir: PathBuf::from(".edgecart"),
+            sqlite_statements: Vec::new(),
         }
     }
 }
@@ -82,6 +90,26 @@ pub struct Host {
     hooks: OutboundHooks,
     limiter: MemoryLimiter,
     variables: ComponentVariables,
+    sqlite: DbGrants,
+    kv: DbGrants,
+}
+
+impl SqliteHost for Host {
+    fn sqlite(&mut self) -> SqliteView<'_> {
+        SqliteView {
+            grants: &self.sqlite,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl KvHost for Host {
+    fn key_value(&mut self) -> KvView<'_> {
+        KvView {
+            grants: &self.kv,
+            table: &mut self.table,
+        }
+    }
 }
 
 impl WasiView for Host {
@@ -182,6 +210,8 @@ struct ComponentState {
     environment: Vec<(String, String)>,
     preopens: Vec<Preopen>,
     variables: ComponentVariables,
+    sqlite: DbGrants,
+    kv: DbGrants,
     allowed: Arc<AllowedHostsConfig>,
     chainer: Weak<Dispatcher>,
     options: Arc<AppOptions>,
@@ -210,6 +240,8 @@ impl ComponentState {
                 current: None,
             },
             variables: self.variables.clone(),
+            sqlite: self.sqlite.clone(),
+            kv: self.kv.clone(),
         };
         let mut store = Store::new(engine, host);
         store.limiter(|h| &mut h.limiter);
@@ -335,6 +367,18 @@ impl WorkerState for Worker {
     }
 }
 
+/// A component that passed every startup check, ready to get a handler.
+struct PreparedComponent {
+    id: String,
+    environment: Vec<(String, String)>,
+    variables: ComponentVariables,
+    sqlite: DbGrants,
+    kv: DbGrants,
+    allowed: AllowedHostsConfig,
+    preopens: Vec<Preopen>,
+    pre: ProxyPre<Host>,
+}
+
 /// One component's dispatcher.
 struct ComponentRuntime {
     handler: ProxyHandler<ComponentState>,
@@ -380,7 +424,7 @@ fn pre_instantiate(
 ) -> Result<ProxyPre<Host>, String> {
     let pre = linker
         .instantiate_pre(component)
-        .map_err(|e| format!("component `{id}` cannot be linked: {e:#}; edgecart provides WASI 0.2 and 0.3, wasi:http and Spin variables"))?;
+        .map_err(|e| format!("component `{id}` cannot be linked: {e:#}; edgecart provides WASI 0.2 and 0.3, wasi:http, and Spin's variables, sqlite and key-value interfaces"))?;
     if let Ok(p3) = wasmtime_wasi_http::p3::bindings::ServicePre::new(pre.clone()) {
         return Ok(ProxyPre::P3(p3));
     }
@@ -393,13 +437,121 @@ fn pre_instantiate(
         })
 }
 
+/// The sqlite and key-value databases of an application, opened.
+struct AppDatabases {
+    sqlite: Arc<Databases>,
+    kv: Arc<Databases>,
+}
+
+async fn open_databases(
+    manifest: &Manifest,
+    runtime_config: &RuntimeConfig,
+    options: &AppOptions,
+    errors: &mut ConfigErrors,
+) -> AppDatabases {
+    let mut sqlite_labels: HashSet<String> = manifest
+        .components
+        .values()
+        .flat_map(|c| c.sqlite_databases.iter().cloned())
+        .collect();
+    sqlite_labels.extend(
+        options
+            .sqlite_statements
+            .iter()
+            .map(|(label, _)| label.clone()),
+    );
+    let kv_labels: HashSet<String> = manifest
+        .components
+        .values()
+        .flat_map(|c| c.key_value_stores.iter().cloned())
+        .collect();
+    let sqlite = Databases::open_all(
+        &sqlite_labels,
+        &runtime_config.sqlite_databases,
+        &options.data_dir.join("sqlite"),
+    )
+    .await
+    .unwrap_or_else(|problems| {
+        problems.into_iter().for_each(|p| errors.push(p));
+        Databases::default()
+    });
+    let kv = Databases::open_all(
+        &kv_labels,
+        &runtime_config.key_value_stores,
+        &options.data_dir.join("kv"),
+    )
+    .await
+    .unwrap_or_else(|problems| {
+        problems
+            .into_iter()
+            .for_each(|p| errors.push(format!("key-value {p}")));
+        Databases::default()
+    });
+    for label in kv_labels
+        .iter()
+        .chain(runtime_config.key_value_stores.keys())
+    {
+        if let Some(db) = kv.by_label(label)
+            && let Err(e) = kv::prepare(db).await
+        {
+            errors.push(format!("key-value store `{label}`: {e}"));
+        }
+    }
+    for (label, sql) in &options.sqlite_statements {
+        if let Some(db) = sqlite.by_label(label) {
+            let sql = sql.clone();
+            let run = Db::run(async move {
+                let conn = db.checkout()?;
+                conn.execute_batch(&sql).await.map(drop)
+            })
+            .await;
+            match run {
+                Ok(Ok(())) => tracing::info!(database = %label, "ran --sqlite statements"),
+                Ok(Err(e)) => errors.push(format!("--sqlite on database `{label}` failed: {e}")),
+                Err(e) => errors.push(format!("--sqlite on database `{label}` failed: {e}")),
+            }
+        }
+    }
+    AppDatabases {
+        sqlite: Arc::new(sqlite),
+        kv: Arc::new(kv),
+    }
+}
+
 impl App {
-    /// Loads and validates `manifest` with `runtime_config`; every problem is
-    /// reported in the returned error.
-    pub fn load(
+    /// Loads and validates `manifest` with `runtime_config`: opens its databases,
+    /// runs `--sqlite` statements, compiles and links every component. Every
+    /// problem is reported in the returned error.
+    pub async fn load(
+        manifest: Manifest,
+        runtime_config: RuntimeConfig,
+        options: AppOptions,
+    ) -> Result<App, ConfigErrors> {
+        let mut errors = ConfigErrors::default();
+        let databases = open_databases(&manifest, &runtime_config, &options, &mut errors).await;
+        let built = tokio::task::spawn_blocking(move || {
+            Self::build(&manifest, &runtime_config, options, databases)
+        })
+        .await;
+        match built {
+            Ok(Ok(app)) if errors.is_empty() => Ok(app),
+            Ok(Ok(_)) => Err(errors),
+            Ok(Err(e)) => {
+                errors.extend(e);
+                Err(errors)
+            }
+            Err(e) => {
+                errors.push(format!("loading the application failed: {e}"));
+                Err(errors)
+            }
+        }
+    }
+
+    fn build(
         manifest: &Manifest,
         runtime_config: &RuntimeConfig,
         options: AppOptions,
+        databases: AppDatabases,
     ) -> Result<App, ConfigErrors> {
         let mut errors = ConfigErrors::default();
         let app_vars = match AppVariables::resolve(&manifest.variables, &runtime_config.providers) {
@@ -424,7 +576,9 @@ impl App {
             .and_then(|()| wasmtime_wasi::p3::add_to_linker(&mut linker))
             .and_then(|()| wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker))
             .and_then(|()| wasmtime_wasi_http::p3::add_to_linker(&mut linker))
-            .and_then(|()| variables::add_to_linker(&mut linker));
+            .and_then(|()| variables::add_to_linker(&mut linker))
+            .and_then(|()| sqlite::add_to_linker(&mut linker))
+            .and_then(|()| kv::add_to_linker(&mut linker));
         if let Err(e) = linked {
             errors.push(format!("cannot set up host interfaces: {e}"));
             return Err(errors);
@@ -462,14 +616,20 @@ impl App {
             if let (Some(variables), Some(allowed), Some(preopens), Some(pre)) =
                 (variables, allowed, preopens, pre)
             {
-                prepared.push((
-                    id.clone(),
-                    decl.environment.clone(),
+                let grants = |databases: &Arc<Databases>, labels: &[String]| DbGrants {
+                    databases: databases.clone(),
+                    granted: Arc::new(labels.iter().cloned().collect()),
+                };
+                prepared.push(PreparedComponent {
+                    id: id.clone(),
+                    environment: decl.environment.clone().into_iter().collect(),
                     variables,
+                    sqlite: grants(&databases.sqlite, &decl.sqlite_databases),
+                    kv: grants(&databases.kv, &decl.key_value_stores),
                     allowed,
                     preopens,
                     pre,
-                ));
+                });
             }
         }
         if !errors.is_empty() {
@@ -486,16 +646,18 @@ impl App {
         let dispatcher = Arc::new_cyclic(|weak: &Weak<Dispatcher>| {
             let components = prepared
                 .into_iter()
-                .map(|(id, environment, variables, allowed, preopens, pre)| {
-                    let p3 = matches!(pre, ProxyPre::P3(_));
+                .map(|c| {
+                    let id = c.id.clone();
                     let state = ComponentState {
-                        id: Arc::from(id.as_str()),
-                        pre,
-                        p3,
-                        environment: environment.into_iter().collect(),
-                        preopens,
-                        variables,
-                        allowed: Arc::new(allowed),
+                        id: Arc::from(c.id.as_str()),
+                        p3: matches!(c.pre, ProxyPre::P3(_)),
+                        pre: c.pre,
+                        environment: c.environment,
+                        preopens: c.preopens,
+                        variables: c.variables,
+                        sqlite: c.sqlite,
+                        kv: c.kv,
+                        allowed: Arc::new(c.allowed),
                         chainer: weak.clone(),
                         options: options.clone(),
                         metrics: metrics.clone(),

@@ -14,7 +14,9 @@
 //!   operator wrote; every problem is reported in one pass.
 //! - Capabilities, one module each with its own manifest grant: [`variables`]
 //!   (`spin:variables@3.0.0`, `fermyon:spin/variables@2.0.0`), [`outbound`]
-//!   (`wasi:http` client, `allowed_outbound_hosts`), [`files`] (read-only mounts).
+//!   (`wasi:http` client, `allowed_outbound_hosts`), [`files`] (read-only mounts),
+//!   [`sqlite`] and [`kv`] (Spin's sqlite and key-value interfaces on libSQL
+//!   databases from [`db`]).
 //! - [`engine`]: wasmtime configuration (pooling allocator, epochs) and the
 //!   compiled-component cache.
 //! - [`metrics`]: Prometheus counters and histograms for the admin listener.
@@ -22,15 +24,18 @@
 
 pub mod app;
 pub mod build;
+pub mod db;
 pub mod engine;
 pub mod error;
 pub mod files;
+pub mod kv;
 pub mod manifest;
 pub mod metrics;
 pub mod outbound;
 pub mod routes;
 pub mod runtime_config;
 pub mod server;
+pub mod sqlite;
 pub mod variables;
 
 pub use app::{App, AppOptions};

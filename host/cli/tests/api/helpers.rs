@@ -99,6 +99,18 @@ impl TestApp {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits until stderr contains `needle` (the log is read on another thread);
+    /// returns whether it appeared within a few seconds.
+    pub async fn log_contains(&self, needle: &str) -> bool {
+        for _ in 0..100 {
+            if self.stderr().contains(needle) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
     /// Sends SIGTERM and waits for the process to exit.
     pub fn terminate(mut self) -> ExitStatus {
         signal(self.pid(), "TERM");

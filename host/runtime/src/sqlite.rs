@@ -1,0 +1,484 @@
+//! The sqlite capability: `spin:sqlite/sqlite@3.1.0` (sync and async functions)
+//! and `fermyon:spin/sqlite@2.0.0`, backed by libSQL ([`crate::db`]).
+//!
+//! A guest `connection` owns one libSQL connection from the database's pool for
+//! its lifetime, so `last-insert-rowid` and `changes` refer to that guest's own
+//! statements. `execute-async` streams rows through a bounded channel: the query
+//! runs on the blocking pool and waits whenever the guest stops reading, so a
+//! large result is never held in memory at once.
+//!
+//! Errors map as Spin maps them: an unknown label is `no-such-database`, a label
+//! the component was not granted is `access-denied`, SQL and I/O failures are
+//! `io(message)`, and a full disk is `database-full`.
+
+use crate::db::{Db, DbGrants, OpenError};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use wasmtime::StoreContextMut;
+use wasmtime::component::{
+    Accessor, Destination, FutureReader, HasData, Linker, Resource, ResourceTable, StreamProducer,
+    StreamReader, StreamResult,
+};
+
+/// Rows buffered between the query and a guest reading `execute-async`'s stream.
+const STREAM_BUFFER: usize = 64;
+/// SQLite's result code for a full database or disk.
+const SQLITE_FULL: i32 = 13;
+
+/// A guest's open connection.
+pub struct Connection {
+    db: Arc<Db>,
+    conn: Option<libsql::Connection>,
+}
+
+impl Connection {
+    fn handle(&self) -> Option<libsql::Connection> {
+        self.conn.clone()
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            self.db.checkin(c);
+        }
+    }
+}
+
+/// A value crossing the guest boundary, independent of the interface version.
+enum Failure {
+    NoSuchDatabase,
+    AccessDenied,
+    InvalidConnection,
+    DatabaseFull,
+    Io(String),
+}
+
+impl From<OpenError> for Failure {
+    fn from(e: OpenError) -> Self {
+        match e {
+            OpenError::NoSuch => Failure::NoSuchDatabase,
+            OpenError::AccessDenied => Failure::AccessDenied,
+        }
+    }
+}
+
+fn failure(e: libsql::Error) -> Failure {
+    match &e {
+        libsql::Error::SqliteFailure(code, _) if *code & 0xff == SQLITE_FULL => {
+            Failure::DatabaseFull
+        }
+        _ => Failure::Io(e.to_string()),
+    }
+}
+
+/// The columns and rows of a completed query.
+struct Table {
+    columns: Vec<String>,
+    rows: Vec<Vec<libsql::Value>>,
+}
+
+fn columns(rows: &libsql::Rows) -> Vec<String> {
+    (0..rows.column_count())
+        .map(|i| rows.column_name(i).unwrap_or_default().to_string())
+        .collect()
+}
+
+fn row_values(row: &libsql::Row, n: i32) -> Result<Vec<libsql::Value>, libsql::Error> {
+    (0..n).map(|i| row.get_value(i)).collect()
+}
+
+async fn query_all(
+    conn: libsql::Connection,
+    sql: String,
+    params: Vec<libsql::Value>,
+) -> Result<Table, Failure> {
+    let mut rows = conn.query(&sql, params).await.map_err(failure)?;
+    let columns = columns(&rows);
+    let n = rows.column_count();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().await.map_err(failure)? {
+        out.push(row_values(&row, n).map_err(failure)?);
+    }
+    Ok(Table { columns, rows: out })
+}
+
+fn open(
+    grants: &DbGrants,
+    table: &mut ResourceTable,
+    label: &str,
+) -> Result<Resource<Connection>, Failure> {
+    let db = grants.databases.get(label, &grants.granted)?;
+    let conn = db.checkout().map_err(failure)?;
+    table
+        .push(Connection {
+            db,
+            conn: Some(conn),
+        })
+        .map_err(|e| Failure::Io(e.to_string()))
+}
+
+fn handle(
+    table: &ResourceTable,
+    rep: &Resource<Connection>,
+) -> Result<libsql::Connection, Failure> {
+    table
+        .get(rep)
+        .ok()
+        .and_then(Connection::handle)
+        .ok_or(Failure::InvalidConnection)
+}
+
+async fn execute(
+    conn: libsql::Connection,
+    sql: String,
+    params: Vec<libsql::Value>,
+) -> Result<Table, Failure> {
+    Db::run(query_all(conn, sql, params))
+        .await
+        .map_err(Failure::Io)?
+}
+
+/// The store's sqlite state: grants plus the resource table.
+pub struct SqliteView<'a> {
+    /// The component's grants over the application's sqlite databases.
+    pub grants: &'a DbGrants,
+    /// The store's resource table.
+    pub table: &'a mut ResourceTable,
+}
+
+/// Gives the linker access to a store's sqlite state.
+pub trait SqliteHost: Send + 'static {
+    /// The component's sqlite view.
+    fn sqlite(&mut self) -> SqliteView<'_>;
+}
+
+struct Sqlite;
+
+impl HasData for Sqlite {
+    type Data<'a> = SqliteView<'a>;
+}
+
+mod v3 {
+    wasmtime::component::bindgen!({
+        inline: "
+            package spin:sqlite@3.1.0;
+            interface sqlite {
+              resource connection {
+                open: static func(database: string) -> result<connection, error>;
+                open-async: static async func(database: string) -> result<connection, error>;
+                execute: func(statement: string, parameters: list<value>) -> result<query-result, error>;
+                execute-async: async func(statement: string, parameters: list<value>) -> result<tuple<list<string>, stream<row-result>, future<result<_, error>>>, error>;
+                last-insert-rowid: func() -> s64;
+                last-insert-rowid-async: async func() -> s64;
+                changes: func() -> u64;
+                changes-async: async func() -> u64;
+              }
+              variant error { no-such-database, access-denied, invalid-connection, database-full, io(string) }
+              record query-result { columns: list<string>, rows: list<row-result> }
+              record row-result { values: list<value> }
+              variant value { integer(s64), real(f64), text(string), blob(list<u8>), null }
+            }
+            world host { import sqlite; }
+        ",
+        imports: { default: async | trappable },
+        with: { "spin:sqlite/sqlite.connection": super::Connection },
+    });
+}
+
+mod v2 {
+    wasmtime::component::bindgen!({
+        inline: "
+            package fermyon:spin@2.0.0;
+            interface sqlite {
+              resource connection {
+                open: static func(database: string) -> result<connection, error>;
+                execute: func(statement: string, parameters: list<value>) -> result<query-result, error>;
+              }
+              variant error { no-such-database, access-denied, invalid-connection, database-full, io(string) }
+              record query-result { columns: list<string>, rows: list<row-result> }
+              record row-result { values: list<value> }
+              variant value { integer(s64), real(f64), text(string), blob(list<u8>), null }
+            }
+            world host { import sqlite; }
+        ",
+        imports: { default: async | trappable },
+        with: { "fermyon:spin/sqlite.connection": super::Connection },
+    });
+}
+
+macro_rules! conversions {
+    ($m:ident) => {
+        impl From<Failure> for $m::Error {
+            fn from(f: Failure) -> Self {
+                match f {
+                    Failure::NoSuchDatabase => Self::NoSuchDatabase,
+                    Failure::AccessDenied => Self::AccessDenied,
+                    Failure::InvalidConnection => Self::InvalidConnection,
+                    Failure::DatabaseFull => Self::DatabaseFull,
+                    Failure::Io(m) => Self::Io(m),
+                }
+            }
+        }
+
+        impl From<$m::Value> for libsql::Value {
+            fn from(v: $m::Value) -> Self {
+                match v {
+                    $m::Value::Integer(i) => libsql::Value::Integer(i),
+                    $m::Value::Real(r) => libsql::Value::Real(r),
+                    $m::Value::Text(t) => libsql::Value::Text(t),
+                    $m::Value::Blob(b) => libsql::Value::Blob(b),
+                    $m::Value::Null => libsql::Value::Null,
+                }
+            }
+        }
+
+        impl From<libsql::Value> for $m::Value {
+            fn from(v: libsql::Value) -> Self {
+                match v {
+                    libsql::Value::Integer(i) => $m::Value::Integer(i),
+                    libsql::Value::Real(r) => $m::Value::Real(r),
+                    libsql::Value::Text(t) => $m::Value::Text(t),
+                    libsql::Value::Blob(b) => $m::Value::Blob(b),
+                    libsql::Value::Null => $m::Value::Null,
+                }
+            }
+        }
+
+        impl From<Table> for $m::QueryResult {
+            fn from(t: Table) -> Self {
+                $m::QueryResult {
+                    columns: t.columns,
+                    rows: t
+                        .rows
+                        .into_iter()
+                        .map(|r| $m::RowResult {
+                            values: r.into_iter().map(Into::into).collect(),
+                        })
+                        .collect(),
+                }
+            }
+        }
+    };
+}
+
+use v2::fermyon::spin::sqlite as s2;
+use v3::spin::sqlite::sqlite as s3;
+conversions!(s2);
+conversions!(s3);
+
+fn params<V: Into<libsql::Value>>(values: Vec<V>) -> Vec<libsql::Value> {
+    values.into_iter().map(Into::into).collect()
+}
+
+impl s3::Host for SqliteView<'_> {}
+impl s2::Host for SqliteView<'_> {}
+
+impl s3::HostConnection for SqliteView<'_> {
+    async fn open(
+        &mut self,
+        database: String,
+    ) -> wasmtime::Result<Result<Resource<Connection>, s3::Error>> {
+        Ok(open(self.grants, self.table, &database).map_err(Into::into))
+    }
+
+    async fn execute(
+        &mut self,
+        rep: Resource<Connection>,
+        statement: String,
+        parameters: Vec<s3::Value>,
+    ) -> wasmtime::Result<Result<s3::QueryResult, s3::Error>> {
+        let result = match handle(self.table, &rep) {
+            Ok(conn) => execute(conn, statement, params(parameters)).await,
+            Err(e) => Err(e),
+        };
+        Ok(result.map(Into::into).map_err(Into::into))
+    }
+
+    async fn last_insert_rowid(&mut self, rep: Resource<Connection>) -> wasmtime::Result<i64> {
+        Ok(handle(self.table, &rep)
+            .map(|c| c.last_insert_rowid())
+            .unwrap_or(0))
+    }
+
+    async fn changes(&mut self, rep: Resource<Connection>) -> wasmtime::Result<u64> {
+        Ok(handle(self.table, &rep).map(|c| c.changes()).unwrap_or(0))
+    }
+
+    async fn drop(&mut self, rep: Resource<Connection>) -> wasmtime::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
+    }
+}
+
+/// Feeds rows from the query task into the guest's stream.
+struct RowProducer {
+    rows: tokio::sync::mpsc::Receiver<s3::RowResult>,
+}
+
+impl<D> StreamProducer<D> for RowProducer {
+    type Item = s3::RowResult;
+    type Buffer = Option<s3::RowResult>;
+
+    fn poll_produce<'a>(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        _store: StoreContextMut<'a, D>,
+        mut destination: Destination<'a, Self::Item, Self::Buffer>,
+        finish: bool,
+    ) -> Poll<wasmtime::Result<StreamResult>> {
+        match self.rows.poll_recv(cx) {
+            Poll::Ready(Some(row)) => {
+                destination.set_buffer(Some(row));
+                Poll::Ready(Ok(StreamResult::Completed))
+            }
+            Poll::Ready(None) => Poll::Ready(Ok(StreamResult::Dropped)),
+            Poll::Pending if finish => Poll::Ready(Ok(StreamResult::Cancelled)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// Runs `sql` and sends its rows into `tx`, waiting whenever the guest lags.
+async fn stream_query(
+    conn: libsql::Connection,
+    sql: String,
+    params: Vec<libsql::Value>,
+    head: tokio::sync::oneshot::Sender<Result<Vec<String>, Failure>>,
+    tx: tokio::sync::mpsc::Sender<s3::RowResult>,
+) -> Result<(), Failure> {
+    let mut rows = match conn.query(&sql, params).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = head.send(Err(failure(e)));
+            return Ok(());
+        }
+    };
+    let n = rows.column_count();
+    let _ = head.send(Ok(columns(&rows)));
+    while let Some(row) = rows.next().await.map_err(failure)? {
+        let values = row_values(&row, n).map_err(failure)?;
+        let row = s3::RowResult {
+            values: values.into_iter().map(Into::into).collect(),
+        };
+        if tx.send(row).await.is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+type AsyncRows = (
+    Vec<String>,
+    StreamReader<s3::RowResult>,
+    FutureReader<Result<(), s3::Error>>,
+);
+
+impl<T> s3::HostConnectionWithStore<T> for Sqlite {
+    async fn open_async(
+        accessor: &Accessor<T, Self>,
+        database: String,
+    ) -> wasmtime::Result<Result<Resource<Connection>, s3::Error>> {
+        Ok(accessor.with(|mut access| {
+            let view = access.get();
+            open(view.grants, view.table, &database).map_err(Into::into)
+        }))
+    }
+
+    async fn execute_async(
+        accessor: &Accessor<T, Self>,
+        rep: Resource<Connection>,
+        statement: String,
+        parameters: Vec<s3::Value>,
+    ) -> wasmtime::Result<Result<AsyncRows, s3::Error>> {
+        let conn = match accessor.with(|mut access| handle(access.get().table, &rep)) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e.into())),
+        };
+        let (head_tx, head_rx) = tokio::sync::oneshot::channel();
+        let (row_tx, row_rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel::<Result<(), s3::Error>>();
+        let params = params(parameters);
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let result = handle.block_on(stream_query(conn, statement, params, head_tx, row_tx));
+            let _ = done_tx.send(result.map_err(Into::into));
+        });
+        let columns = match head_rx.await {
+            Ok(Ok(columns)) => columns,
+            Ok(Err(e)) => return Ok(Err(e.into())),
+            Err(_) => return Ok(Err(s3::Error::Io("the query task ended early".into()))),
+        };
+        let done = async move {
+            done_rx
+                .await
+                .unwrap_or_else(|_| Err(s3::Error::Io("the query task ended early".into())))
+        };
+        accessor.with(|mut access| {
+            let stream = StreamReader::new(&mut access, RowProducer { rows: row_rx })?;
+            let future =
+                FutureReader::new(
+                    &mut access,
+                    async move { Ok::<_, wasmtime::Error>(done.await) },
+                )?;
+            Ok(Ok((columns, stream, future)))
+        })
+    }
+
+    async fn last_insert_rowid_async(
+        accessor: &Accessor<T, Self>,
+        rep: Resource<Connection>,
+    ) -> wasmtime::Result<i64> {
+        Ok(accessor.with(|mut access| {
+            handle(access.get().table, &rep)
+                .map(|c| c.last_insert_rowid())
+                .unwrap_or(0)
+        }))
+    }
+
+    async fn changes_async(
+        accessor: &Accessor<T, Self>,
+        rep: Resource<Connection>,
+    ) -> wasmtime::Result<u64> {
+        Ok(accessor.with(|mut access| {
+            handle(access.get().table, &rep)
+                .map(|c| c.changes())
+                .unwrap_or(0)
+        }))
+    }
+}
+
+impl s2::HostConnection for SqliteView<'_> {
+    async fn open(
+        &mut self,
+        database: String,
+    ) -> wasmtime::Result<Result<Resource<Connection>, s2::Error>> {
+        Ok(open(self.grants, self.table, &database).map_err(Into::into))
+    }
+
+    async fn execute(
+        &mut self,
+        rep: Resource<Connection>,
+        statement: String,
+        parameters: Vec<s2::Value>,
+    ) -> wasmtime::Result<Result<s2::QueryResult, s2::Error>> {
+        let result = match handle(self.table, &rep) {
+            Ok(conn) => execute(conn, statement, params(parameters)).await,
+            Err(e) => Err(e),
+        };
+        Ok(result.map(Into::into).map_err(Into::into))
+    }
+
+    async fn drop(&mut self, rep: Resource<Connection>) -> wasmtime::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
+    }
+}
+
+/// Adds both sqlite interfaces to `linker`.
+pub fn add_to_linker<T: SqliteHost>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
+    s3::add_to_linker::<T, Sqlite>(linker, T::sqlite)?;
+    s2::add_to_linker::<T, Sqlite>(linker, T::sqlite)?;
+    Ok(())
+}
