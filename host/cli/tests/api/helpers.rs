@@ -65,7 +65,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     child: Child,
     stderr: Arc<Mutex<String>>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl TestApp {
@@ -177,7 +177,19 @@ pub async fn spawn_app_in(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> TestApp {
-    let mut cmd = edgecart(dir.path(), manifest, args, env);
+    let mut app = spawn_app_at(dir.path(), manifest, args, env).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// Like [`spawn_app`], in a directory the caller keeps (to restart on the same data).
+pub async fn spawn_app_at(
+    dir: &Path,
+    manifest: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> TestApp {
+    let mut cmd = edgecart(dir, manifest, args, env);
     cmd.args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -231,7 +243,7 @@ pub async fn spawn_app_in(
         client: reqwest::Client::new(),
         child,
         stderr,
-        _dir: dir,
+        _dir: None,
     }
 }
 

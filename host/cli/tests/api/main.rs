@@ -7,6 +7,7 @@
 )]
 
 mod capabilities;
+mod data;
 mod helpers;
 mod limits;
 mod manifest_errors;

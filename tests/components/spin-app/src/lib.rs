@@ -1,6 +1,8 @@
 //! A spin-sdk 7 component whose routes exercise the runtime: headers, variables,
 //! outbound HTTP, service chaining, files, runaway loops and memory, bodies.
 
+mod data;
+
 use spin_sdk::http::body::IncomingBodyExt;
 use spin_sdk::http::{EmptyBody, IntoResponse, Request, StatusCode};
 use spin_sdk::http_service;
@@ -43,7 +45,22 @@ async fn handle(req: Request) -> impl IntoResponse {
             .unwrap_or_default()
             .to_string()
     };
+    let db = query(&req, "db").unwrap_or("default").to_string();
     match action.as_str() {
+        "sql-open" => data::open(&db).await,
+        "sql-types" => data::types(&db).await,
+        "sql-types-sync" => data::types_sync(&db),
+        "sql-error" => data::bad_sql(&db).await,
+        "sql-stream" => {
+            data::stream(
+                &db,
+                query(&req, "n").and_then(|n| n.parse().ok()).unwrap_or(100),
+            )
+            .await
+        }
+        "sql-insert" => data::insert(&db, query(&req, "v").unwrap_or_default()).await,
+        "sql-count" => data::count(&db).await,
+        "kv" => data::key_value(query(&req, "store").unwrap_or("default")).await,
         "var" => {
             let name = query(&req, "name").unwrap_or_default();
             match spin_sdk::variables::get(name).await {

@@ -1,0 +1,183 @@
+use crate::helpers::{TestApp, spawn_app, spawn_app_at};
+use std::time::Duration;
+
+const APP: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "data"
+[[trigger.http]]
+route = "/app/..."
+component = "app"
+[[trigger.http]]
+route = "/legacy/..."
+component = "legacy"
+[component.app]
+source = "{spin_app}"
+sqlite_databases = ["default", "orders"]
+key_value_stores = ["default", "sessions"]
+[component.legacy]
+source = "{p2_app}"
+sqlite_databases = ["legacy", "users"]
+key_value_stores = ["legacy"]
+"#;
+
+async fn start(args: &[&str]) -> TestApp {
+    spawn_app(APP, args, &[]).await
+}
+
+#[tokio::test]
+async fn every_value_type_round_trips_through_the_async_interface() {
+    let app = start(&[]).await;
+    let (status, body) = app.get("/app/sql-types?db=orders").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        "integer:-9007199254740993,real:1.5,text:héllo ✓,blob:0001ff,null\nrowid=1 changes=1"
+    );
+}
+
+#[tokio::test]
+async fn the_synchronous_functions_work_too() {
+    let app = start(&[]).await;
+    let (status, body) = app.get("/app/sql-types-sync?db=default").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, "text:sync,real:-0.25 columns=s|r\nrowid=1 changes=1");
+}
+
+#[tokio::test]
+async fn the_old_fermyon_sqlite_and_key_value_interfaces_work() {
+    let app = start(&[]).await;
+    let (status, body) = app.get("/legacy/legacy-sql?db=legacy").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        "i,r,s,b,n | Value::Integer(7),Value::Real(2.5),Value::Text(\"old\"),Value::Blob([9, 8]),Value::Null"
+    );
+    let (status, body) = app.get("/legacy/legacy-kv?store=legacy").await;
+    assert_eq!((status, body.as_str()), (200, "k1=v1 exists=true keys=k1"));
+}
+
+#[tokio::test]
+async fn ten_thousand_rows_stream_through_execute_async() {
+    let app = start(&["--memory-limit", "16MiB"]).await;
+    let (status, body) = app.get("/app/sql-stream?db=orders&n=10000").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, "rows=10000 sum=50005000 bytes=5000000");
+}
+
+#[tokio::test]
+async fn grants_and_labels_map_to_spin_errors() {
+    let app = start(&[]).await;
+    assert_eq!(
+        app.get("/app/sql-open?db=orders").await,
+        (200, "opened".to_string())
+    );
+    let (status, body) = app.get("/app/sql-open?db=users").await;
+    assert_eq!((status, body.as_str()), (403, "Error::AccessDenied"));
+    let (status, body) = app.get("/app/sql-open?db=nowhere").await;
+    assert_eq!((status, body.as_str()), (403, "Error::NoSuchDatabase"));
+    let (status, body) = app.get("/app/sql-error?db=orders").await;
+    assert_eq!(status, 400);
+    assert!(
+        body.starts_with("Error::Io(") && body.contains("syntax error"),
+        "{body}"
+    );
+    let (status, body) = app.get("/app/kv?store=legacy").await;
+    assert_eq!((status, body.as_str()), (403, "Error::AccessDenied"));
+    let (status, body) = app.get("/app/kv?store=nope").await;
+    assert_eq!((status, body.as_str()), (403, "Error::NoSuchStore"));
+}
+
+#[tokio::test]
+async fn key_value_round_trips_and_lists_keys() {
+    let app = start(&[]).await;
+    let (status, body) = app.get("/app/kv?store=sessions").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        "apple=green banana_existed=true banana=None cherry=false keys=apple"
+    );
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_writers_lose_nothing() {
+    let app = start(&[]).await;
+    assert_eq!(app.get("/app/sql-insert?db=orders&v=warmup").await.0, 200);
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let client = app.client.clone();
+        let url = app.url(&format!("/app/sql-insert?db=orders&v=w{i}"));
+        tasks.push(tokio::spawn(async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }));
+    }
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        assert!(!body.contains("locked"), "{body}");
+    }
+    assert_eq!(
+        app.get("/app/sql-count?db=orders").await,
+        (200, "201 201".to_string())
+    );
+}
+
+#[tokio::test]
+async fn data_survives_kill_9_and_acknowledged_writes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_at(dir.path(), APP, &[], &[]).await;
+    assert_eq!(app.get("/app/sql-insert?db=orders&v=first").await.0, 200);
+    let burst: Vec<_> = (0..300)
+        .map(|i| {
+            let client = app.client.clone();
+            let url = app.url(&format!("/app/sql-insert?db=orders&v=k{i}"));
+            tokio::spawn(async move {
+                match client.get(url).send().await {
+                    Ok(r) if r.status() == 200 => r.text().await.is_ok(),
+                    _ => false,
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    crate::helpers::signal(app.pid(), "KILL");
+    let mut acknowledged = 1;
+    for t in burst {
+        if t.await.unwrap() {
+            acknowledged += 1;
+        }
+    }
+    drop(app);
+    let app = spawn_app_at(dir.path(), APP, &[], &[]).await;
+    let (status, body) = app.get("/app/sql-count?db=orders").await;
+    assert_eq!(status, 200, "{body}");
+    let stored: i64 = body.split(' ').next().unwrap().parse().unwrap();
+    assert!(
+        stored >= acknowledged,
+        "{stored} rows stored, {acknowledged} acknowledged"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_flag_runs_statements_and_files_before_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seed.sql");
+    std::fs::write(
+        &file,
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, v TEXT NOT NULL); INSERT INTO items (v) VALUES ('a'), ('b');",
+    )
+    .unwrap();
+    let seed = format!("orders:@{}", file.display());
+    let app = start(&[
+        "--sqlite",
+        &seed,
+        "--sqlite",
+        "orders:INSERT INTO items (v) VALUES ('c')",
+    ])
+    .await;
+    assert_eq!(
+        app.get("/app/sql-count?db=orders").await,
+        (200, "3 3".to_string())
+    );
+}
