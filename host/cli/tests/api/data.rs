@@ -181,3 +181,125 @@ async fn sqlite_flag_runs_statements_and_files_before_serving() {
         (200, "3 3".to_string())
     );
 }
+
+#[tokio::test]
+async fn a_configured_local_path_is_used_and_bad_sections_stop_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("runtime-config.toml");
+    std::fs::write(
+        &config,
+        "[sqlite_database.orders]\ntype = \"spin\"\npath = \"custom/orders.db\"\n",
+    )
+    .unwrap();
+    let config_arg = config.display().to_string();
+    let app = start(&["--runtime-config-file", &config_arg]).await;
+    assert_eq!(app.get("/app/sql-insert?db=orders&v=x").await.0, 200);
+    assert!(dir.path().join("custom/orders.db").is_file());
+
+    std::fs::write(
+        &config,
+        "[sqlite_database.orders]\ntype = \"postgres\"\n[key_value_store.x]\nurl = 1\n",
+    )
+    .unwrap();
+    let manifest = dir.path().join("spin.toml");
+    std::fs::write(&manifest, crate::helpers::render(APP)).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_edgecart"))
+        .args([
+            "up",
+            "--listen",
+            "127.0.0.1:0",
+            "--runtime-config-file",
+            &config_arg,
+            "--from",
+        ])
+        .arg(&manifest)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("type `postgres` is not supported"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("[key_value_store.x] `type` is missing"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A libSQL server (`sqld`) from `EDGECART_SQLD` or `PATH`, if there is one.
+fn sqld() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("EDGECART_SQLD") {
+        return Some(p.into());
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("sqld"))
+            .find(|p| p.is_file())
+    })
+}
+
+#[tokio::test]
+async fn writes_through_a_remote_primary_are_read_from_an_embedded_replica() {
+    let Some(sqld) = sqld() else {
+        eprintln!(
+            "skipped: no libSQL server; set EDGECART_SQLD=/path/to/sqld or put sqld on PATH to run the remote and replica tests"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(sqld)
+        .args([
+            "--http-listen-addr",
+            &format!("127.0.0.1:{port}"),
+            "--db-path",
+        ])
+        .arg(dir.path().join("primary.sqld"))
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let remote = dir.path().join("remote.toml");
+    std::fs::write(
+        &remote,
+        format!("[sqlite_database.orders]\ntype = \"libsql\"\nurl = \"{url}\"\n"),
+    )
+    .unwrap();
+    let replica = dir.path().join("replica.toml");
+    std::fs::write(
+        &replica,
+        format!("[sqlite_database.orders]\ntype = \"libsql\"\nurl = \"{url}\"\nreplica_path = \"replica/orders.db\"\nsync_interval = 0.2\n"),
+    )
+    .unwrap();
+    let writer = start(&["--runtime-config-file", remote.to_str().unwrap()]).await;
+    let reader = start(&["--runtime-config-file", replica.to_str().unwrap()]).await;
+    for i in 0..5 {
+        let (status, body) = writer
+            .get(&format!("/app/sql-insert?db=orders&v=r{i}"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let mut seen = String::new();
+    for _ in 0..50 {
+        seen = reader.get("/app/sql-count?db=orders").await.1;
+        if seen == "5 5" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let _ = server.kill();
+    assert_eq!(seen, "5 5", "the replica caught up with the primary");
+}
