@@ -298,6 +298,13 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_runtime_config_parses() {
+        let c = RuntimeConfig::parse(include_str!("../../../runtime-config.toml"), Path::new(".")).unwrap();
+        assert_eq!(c.sqlite_databases.len(), 4);
+        assert!(c.key_value_stores.contains_key("default"));
+    }
+
+    #[test]
     fn database_backends_parse_with_spin_syntax() {
         let c = RuntimeConfig::parse(
             "[sqlite_database.orders]\ntype = \"libsql\"\nurl = \"http://127.0.0.1:8080\"\ntoken = \"t\"\n\
