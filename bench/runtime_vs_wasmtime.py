@@ -12,35 +12,20 @@ runtime section of docs/performance.md.
 """
 
 import argparse
-import datetime
-import json
 import os
 import pathlib
 import re
 import shutil
-import socket
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from benchlib import ROOT, ensure_wrk, free_port, log, median_run, result_file, run, stop, wait_ready, wrk, write_results
+
 WASMTIME_VERSION = "50.0.1"
 HELLO_WASM = ROOT / "target/wasm32-wasip2/release/bench_hello.wasm"
 EDGECART = ROOT / "target/release/edgecart"
-DOC = ROOT / "docs/performance.md"
-START, END = "<!-- runtime-bench:start -->", "<!-- runtime-bench:end -->"
-
-
-def log(msg):
-    print(f"[bench] {msg}", flush=True)
-
-
-def run(cmd, **kw):
-    log(" ".join(str(c) for c in cmd))
-    subprocess.run(cmd, check=True, cwd=ROOT, **kw)
 
 
 def wasmtime_binary():
@@ -51,56 +36,6 @@ def wasmtime_binary():
             return found
     run(["cargo", "install", "--locked", f"wasmtime-cli@{WASMTIME_VERSION}"])
     return str(pathlib.Path.home() / ".cargo/bin/wasmtime")
-
-
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() == 0:
-        run(["apt-get", "update", "-qq"])
-        run(["apt-get", "install", "-y", "-qq", "wrk"])
-    if not shutil.which("wrk"):
-        sys.exit("wrk is required: apt-get install wrk")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(url, proc, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"server exited early with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"{url} did not answer within {timeout}s")
-
-
-def to_ms(value):
-    m = re.match(r"([\d.]+)(us|ms|s)", value)
-    n, unit = float(m.group(1)), m.group(2)
-    return {"us": n / 1000, "ms": n, "s": n * 1000}[unit]
-
-
-def wrk(url, duration, connections):
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"rps": rps, "p50_ms": to_ms(lat["50"]), "p99_ms": to_ms(lat["99"]), "errors": errors, "requests": total}
 
 
 def metric(text, name, component="hello"):
@@ -149,12 +84,7 @@ def measure(start):
         result["startup_ms"] = startup_ms
         return result
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def median_run(runs):
-    return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+        stop(proc)
 
 
 def render(report):
@@ -170,7 +100,6 @@ def render(report):
         ("Instantiation, µs per request (amortized by reuse)", f"{e['instantiation_us_per_request']:.2f}", "not exposed", ""),
     ]
     lines = [
-        START,
         f"Run {report['date']} on commit `{report['commit']}` ({report['machine']}): "
         f"`wrk -t2 -c{report['connections']} -d{report['duration_s']}s` against each runtime, "
         f"{report['rounds']} alternating rounds, median round by throughput shown. "
@@ -180,7 +109,7 @@ def render(report):
         "|---|---:|---:|---:|",
     ]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
-    lines += ["", f"Raw figures: `{report['file']}`.", END]
+    lines += ["", f"Raw figures: `{report['file']}`."]
     return "\n".join(lines)
 
 
@@ -205,9 +134,7 @@ def main():
             runs["wasmtime_serve"].append(measure(lambda port: serve_wasmtime(wasmtime, port)))
             log(f"  edgecart {runs['edgecart'][-1]['rps']:,.0f} req/s, wasmtime serve {runs['wasmtime_serve'][-1]['rps']:,.0f} req/s")
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip() or "unknown"
-    date = datetime.date.today().isoformat()
-    out = ROOT / f"bench/results/{date}-{commit}-runtime.json"
+    date, commit, out = result_file("runtime")
     report = {
         "date": date,
         "commit": commit,
@@ -220,14 +147,7 @@ def main():
         "wasmtime_serve": median_run(runs["wasmtime_serve"]),
         "all_rounds": runs,
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    doc = DOC.read_text()
-    before, rest = doc.split(START, 1)
-    _, after = rest.split(END, 1)
-    DOC.write_text(before + render(report) + after)
-    log(f"wrote {out.relative_to(ROOT)} and updated {DOC.relative_to(ROOT)}")
-
+    write_results(out, report, "runtime-bench", render(report))
 
 if __name__ == "__main__":
     main()

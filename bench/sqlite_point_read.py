@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: a point read by primary key through a component on
+`edgecart up` against the same query in a native axum handler (bench/native), on
+the same libSQL file with 10,000 products.
+
+    python3 bench/sqlite_point_read.py [--rounds 3] [--duration 10] [--connections 32]
+
+Writes bench/results/<date>-<commit>-sqlite.json and regenerates the sqlite
+section of docs/performance.md. Target: component p50 within 1.3x of native.
+"""
+
+import argparse
+import os
+import subprocess
+import tempfile
+
+from benchlib import ROOT, ensure_wrk, free_port, log, median_run, result_file, run, stop, wait_ready, wrk, write_results
+
+EDGECART = ROOT / "target/release/edgecart"
+NATIVE = ROOT / "target/release/bench-native"
+SCRIPT = ROOT / "bench/random-product.lua"
+
+
+def serve_edgecart(port, data_dir, seed):
+    args = [EDGECART, "up", "--from", ROOT / "bench/catalog.toml", "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir]
+    if seed:
+        args += ["--sqlite", f"catalog:@{ROOT / 'bench/seed-catalog.sql'}"]
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                            env={**os.environ, "RUST_LOG": "warn"})
+
+
+def serve_native(port, data_dir):
+    return subprocess.Popen([NATIVE, os.path.join(data_dir, "sqlite", "catalog.db"), f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+
+
+def measure(start, args):
+    port = free_port()
+    proc = start(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(f"{url}/product/1", proc)
+        wrk(url, 2, args.connections, SCRIPT)
+        return wrk(url, args.duration, args.connections, SCRIPT)
+    finally:
+        stop(proc)
+
+
+def render(report):
+    c, n = report["component"], report["native"]
+    ratio = lambda a, b: f"{a / b:.2f}×" if b else "n/a"
+    rows = [
+        ("Requests per second (higher is better)", f"{c['rps']:,.0f}", f"{n['rps']:,.0f}", ratio(c["rps"], n["rps"])),
+        ("p50 latency, ms", f"{c['p50_ms']:.2f}", f"{n['p50_ms']:.2f}", ratio(c["p50_ms"], n["p50_ms"])),
+        ("p99 latency, ms", f"{c['p99_ms']:.2f}", f"{n['p99_ms']:.2f}", ratio(c["p99_ms"], n["p99_ms"])),
+        ("Errors", str(c["errors"]), str(n["errors"]), ""),
+    ]
+    lines = [
+        f"Run {report['date']} on commit `{report['commit']}` ({report['machine']}): "
+        f"`GET /product/<random id>` over 10,000 rows, `wrk -t2 -c{report['connections']} -d{report['duration_s']}s`, "
+        f"{report['rounds']} alternating rounds, median round by throughput shown.",
+        "",
+        "| Figure | component on edgecart | native axum | component / native |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {a} | {b} | {c_} | {d} |" for a, b, c_, d in rows]
+    lines += ["", f"Raw figures: `{report['file']}`."]
+    return "\n".join(lines)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--duration", type=int, default=10)
+    p.add_argument("--connections", type=int, default=32)
+    args = p.parse_args()
+
+    ensure_wrk()
+    run(["cargo", "build", "--release", "--locked", "-p", "edgecart", "-p", "bench-native"])
+    run(["cargo", "build", "--release", "--locked", "--target", "wasm32-wasip2", "-p", "bench-catalog-read"])
+
+    runs = {"component": [], "native": []}
+    with tempfile.TemporaryDirectory() as data_dir:
+        seeded = False
+        for i in range(args.rounds):
+            log(f"round {i + 1}/{args.rounds}")
+            runs["component"].append(measure(lambda port: serve_edgecart(port, data_dir, not seeded), args))
+            seeded = True
+            runs["native"].append(measure(lambda port: serve_native(port, data_dir), args))
+            log(f"  component {runs['component'][-1]['rps']:,.0f} req/s, native {runs['native'][-1]['rps']:,.0f} req/s")
+
+    date, commit, out = result_file("sqlite")
+    report = {
+        "date": date,
+        "commit": commit,
+        "machine": f"{os.cpu_count()} cores",
+        "rounds": args.rounds,
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "file": str(out.relative_to(ROOT)),
+        "component": median_run(runs["component"]),
+        "native": median_run(runs["native"]),
+        "all_rounds": runs,
+    }
+    write_results(out, report, "sqlite-bench", render(report))
+
+
+if __name__ == "__main__":
+    main()
