@@ -31,7 +31,9 @@ async fn product(State(pool): State<Arc<Pool>>, Path(id): Path<i64>) -> (StatusC
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     };
     let result = async {
-        let mut rows = conn.query("SELECT id, title, price FROM products WHERE id = ?", [id]).await?;
+        let mut rows = conn
+            .query("SELECT id, title, price FROM products WHERE id = ?", [id])
+            .await?;
         let row = rows.next().await?;
         row.map(|r| {
             Ok::<_, libsql::Error>(format!(
@@ -47,7 +49,10 @@ async fn product(State(pool): State<Arc<Pool>>, Path(id): Path<i64>) -> (StatusC
     pool.put(conn);
     match result {
         Ok(Some(body)) => (StatusCode::OK, body),
-        Ok(None) => (StatusCode::NOT_FOUND, "{\"error\":\"not found\"}".to_string()),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            "{\"error\":\"not found\"}".to_string(),
+        ),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
@@ -59,8 +64,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: bench-native <db-file> <listen-addr>".into());
     };
     let db = libsql::Builder::new_local(file).build().await?;
-    let pool = Arc::new(Pool { db, idle: Mutex::new(Vec::new()) });
-    let app = Router::new().route("/product/{id}", get(product)).with_state(pool);
+    let pool = Arc::new(Pool {
+        db,
+        idle: Mutex::new(Vec::new()),
+    });
+    let app = Router::new()
+        .route("/product/{id}", get(product))
+        .with_state(pool);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("Serving http://{}", listener.local_addr()?);
     axum::serve(listener, app).await?;

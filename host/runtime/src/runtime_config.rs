@@ -299,7 +299,8 @@ mod tests {
 
     #[test]
     fn the_shipped_runtime_config_parses() {
-        let c = RuntimeConfig::parse(include_str!("../../../runtime-config.toml"), Path::new(".")).unwrap();
+        let c = RuntimeConfig::parse(include_str!("../../../runtime-config.toml"), Path::new("."))
+            .unwrap();
         assert_eq!(c.sqlite_databases.len(), 4);
         assert!(c.key_value_stores.contains_key("default"));
     }

@@ -7,14 +7,29 @@ use spin_sdk::sqlite::{Connection, Value};
 
 #[http_service]
 async fn read(req: Request) -> impl IntoResponse {
-    let Some(id) = req.uri().path().rsplit('/').next().and_then(|s| s.parse::<i64>().ok()) else {
-        return (StatusCode::BAD_REQUEST, "{\"error\":\"bad id\"}".to_string());
+    let Some(id) = req
+        .uri()
+        .path()
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse::<i64>().ok())
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "{\"error\":\"bad id\"}".to_string(),
+        );
     };
     let conn = match Connection::open("catalog").await {
         Ok(c) => c,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e:?}")),
     };
-    let rows = match conn.execute("SELECT id, title, price FROM products WHERE id = ?", [Value::Integer(id)]).await {
+    let rows = match conn
+        .execute(
+            "SELECT id, title, price FROM products WHERE id = ?",
+            [Value::Integer(id)],
+        )
+        .await
+    {
         Ok(q) => q.collect().await,
         Err(e) => Err(e),
     };
@@ -29,7 +44,10 @@ async fn read(req: Request) -> impl IntoResponse {
                     r.get::<i64>(2).unwrap_or_default()
                 ),
             ),
-            None => (StatusCode::NOT_FOUND, "{\"error\":\"not found\"}".to_string()),
+            None => (
+                StatusCode::NOT_FOUND,
+                "{\"error\":\"not found\"}".to_string(),
+            ),
         },
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e:?}")),
     }

@@ -26,7 +26,7 @@ component = "internal"
 [component.app]
 source = "{spin_app}"
 files = [{ source = "assets", destination = "/assets" }, "docs/*.md"]
-allowed_outbound_hosts = ["http://internal.spin.internal", "http://127.0.0.1:{{ upstream_port }}"]
+allowed_outbound_hosts = ["http://internal.spin.internal", "http://self", "http://127.0.0.1:{{ upstream_port }}"]
 [component.app.variables]
 message = "{{ greeting }}, {{ audience }}!"
 token = "{{ api_token }}"
@@ -185,6 +185,17 @@ async fn service_chaining_reaches_a_private_component_in_process() {
     assert_eq!(body, "200\np2 says hello: path=/inventory route=/...");
     let (status, _) = app.get("/inventory").await;
     assert_eq!(status, 404, "the private component has no public route");
+}
+
+#[tokio::test]
+async fn http_self_reaches_the_apps_own_public_routes() {
+    let app = start(&[]).await;
+    let (status, body) = app.get("/app/outbound?url=http://self/legacy/stock").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        "200\np2 says hello: path=/legacy/stock route=/legacy/..."
+    );
 }
 
 #[tokio::test]
