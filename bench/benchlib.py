@@ -61,8 +61,10 @@ def to_ms(value):
     return {"us": n / 1000, "ms": n, "s": n * 1000}[unit]
 
 
-def wrk(url, duration, connections, script=None):
+def wrk(url, duration, connections, script=None, headers=None):
     extra = ["-s", str(script)] if script else []
+    for name, value in (headers or {}).items():
+        extra += ["-H", f"{name}: {value}"]
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
         capture_output=True, text=True, check=True,

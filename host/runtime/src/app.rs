@@ -503,11 +503,9 @@ async fn open_databases(
             let run = Db::run(async move {
                 let conn = db.checkout()?;
                 conn.execute_batch(&sql).await.map(drop)
-            })
-            .await;
+            });
             match run {
-                Ok(Ok(())) => tracing::info!(database = %label, "ran --sqlite statements"),
-                Ok(Err(e)) => errors.push(format!("--sqlite on database `{label}` failed: {e}")),
+                Ok(()) => tracing::info!(database = %label, "ran --sqlite statements"),
                 Err(e) => errors.push(format!("--sqlite on database `{label}` failed: {e}")),
             }
         }

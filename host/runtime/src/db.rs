@@ -5,8 +5,10 @@
 //! HTTP, or an embedded replica of one (reads from the local file, writes forwarded
 //! to the primary). Connections are handed out from a small idle pool and go back
 //! to it when the guest drops its handle. All database work runs through
-//! [`Db::run`] on tokio's blocking pool, so a slow query never stalls the async
-//! worker threads that serve other requests.
+//! [`Db::run`], which turns the calling worker thread into a blocking one for the
+//! duration (`block_in_place`: the runtime moves its other tasks to another
+//! worker), so a slow query never stalls other requests, and a point read costs no
+//! thread hand-off.
 
 use crate::runtime_config::DbBackend;
 use anyhow::Context as _;
@@ -118,17 +120,11 @@ impl Db {
         }
     }
 
-    /// Runs `work` on the blocking pool with the current runtime available, so
-    /// both local (blocking) and remote (async I/O) backends can be driven.
-    pub async fn run<F, T>(work: F) -> Result<T, String>
-    where
-        F: Future<Output = T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let handle = tokio::runtime::Handle::current();
-        tokio::task::spawn_blocking(move || handle.block_on(work))
-            .await
-            .map_err(|e| format!("database task failed: {e}"))
+    /// Runs `work` to completion on this thread, with the runtime's other tasks
+    /// moved off it, so both local (blocking) and remote (async I/O) backends can
+    /// be driven. Needs the multi-threaded runtime, which `edgecart` uses.
+    pub fn run<F: Future>(work: F) -> F::Output {
+        tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(work))
     }
 }
 

@@ -41,15 +41,13 @@ where
     Fut: Future<Output = Result<T, libsql::Error>> + Send + 'static,
     T: Send + 'static,
 {
-    let result = Db::run(async move {
+    Db::run(async move {
         let conn = db.checkout()?;
         let out = work(conn.clone()).await;
         db.checkin(conn);
         out
     })
-    .await
-    .map_err(Failure::Other)?;
-    result.map_err(|e| Failure::Other(e.to_string()))
+    .map_err(|e| Failure::Other(e.to_string()))
 }
 
 async fn get(db: Arc<Db>, key: String) -> Result<Option<Vec<u8>>, Failure> {

@@ -130,14 +130,12 @@ fn handle(
         .ok_or(Failure::InvalidConnection)
 }
 
-async fn execute(
+fn execute(
     conn: libsql::Connection,
     sql: String,
     params: Vec<libsql::Value>,
 ) -> Result<Table, Failure> {
     Db::run(query_all(conn, sql, params))
-        .await
-        .map_err(Failure::Io)?
 }
 
 /// The store's sqlite state: grants plus the resource table.
@@ -290,7 +288,7 @@ impl s3::HostConnection for SqliteView<'_> {
         parameters: Vec<s3::Value>,
     ) -> wasmtime::Result<Result<s3::QueryResult, s3::Error>> {
         let result = match handle(self.table, &rep) {
-            Ok(conn) => execute(conn, statement, params(parameters)).await,
+            Ok(conn) => execute(conn, statement, params(parameters)),
             Err(e) => Err(e),
         };
         Ok(result.map(Into::into).map_err(Into::into))
@@ -340,23 +338,21 @@ impl<D> StreamProducer<D> for RowProducer {
     }
 }
 
-/// Runs `sql` and sends its rows into `tx`, waiting whenever the guest lags.
-async fn stream_query(
-    conn: libsql::Connection,
-    sql: String,
-    params: Vec<libsql::Value>,
-    head: tokio::sync::oneshot::Sender<Result<Vec<String>, Failure>>,
+fn to_row(row: &libsql::Row, columns: &[String]) -> Result<s3::RowResult, Failure> {
+    let n = i32::try_from(columns.len()).unwrap_or(i32::MAX);
+    let values = row_values(row, n).map_err(failure)?;
+    Ok(s3::RowResult {
+        values: values.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// Sends the remaining rows of a query into `tx`, waiting whenever the guest lags.
+async fn stream_rest(
+    mut rows: libsql::Rows,
+    n: usize,
     tx: tokio::sync::mpsc::Sender<s3::RowResult>,
 ) -> Result<(), Failure> {
-    let mut rows = match conn.query(&sql, params).await {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = head.send(Err(failure(e)));
-            return Ok(());
-        }
-    };
-    let n = rows.column_count();
-    let _ = head.send(Ok(columns(&rows)));
+    let n = i32::try_from(n).unwrap_or(i32::MAX);
     while let Some(row) = rows.next().await.map_err(failure)? {
         let values = row_values(&row, n).map_err(failure)?;
         let row = s3::RowResult {
@@ -396,32 +392,55 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
             Ok(c) => c,
             Err(e) => return Ok(Err(e.into())),
         };
-        let (head_tx, head_rx) = tokio::sync::oneshot::channel();
-        let (row_tx, row_rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
-        let (done_tx, done_rx) = tokio::sync::oneshot::channel::<Result<(), s3::Error>>();
         let params = params(parameters);
+        // Read the first rows here: a result that fits the buffer (a point read,
+        // a short list) is handed over whole, with no thread or channel involved.
+        let first = Db::run(async move {
+            let mut rows = conn.query(&statement, params).await.map_err(failure)?;
+            let columns = columns(&rows);
+            let mut prefix = Vec::new();
+            while prefix.len() < STREAM_BUFFER {
+                match rows.next().await.map_err(failure)? {
+                    Some(row) => prefix.push(to_row(&row, &columns)?),
+                    None => return Ok((columns, prefix, None)),
+                }
+            }
+            Ok::<_, Failure>((columns, prefix, Some(rows)))
+        });
+        let (columns, prefix, rest) = match first {
+            Ok(f) => f,
+            Err(e) => return Ok(Err(e.into())),
+        };
+        let Some(rest) = rest else {
+            return accessor.with(|mut access| {
+                let stream = StreamReader::new(&mut access, prefix)?;
+                let future =
+                    FutureReader::new(&mut access, async { Ok::<_, wasmtime::Error>(Ok(())) })?;
+                Ok(Ok((columns, stream, future)))
+            });
+        };
+        // A longer result streams from a blocking thread through a bounded
+        // channel, which waits whenever the guest stops reading.
+        let (row_tx, row_rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
+        for row in prefix {
+            let _ = row_tx.try_send(row);
+        }
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel::<Result<(), s3::Error>>();
+        let n = columns.len();
         let handle = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            let result = handle.block_on(stream_query(conn, statement, params, head_tx, row_tx));
+            let result = handle.block_on(stream_rest(rest, n, row_tx));
             let _ = done_tx.send(result.map_err(Into::into));
         });
-        let columns = match head_rx.await {
-            Ok(Ok(columns)) => columns,
-            Ok(Err(e)) => return Ok(Err(e.into())),
-            Err(_) => return Ok(Err(s3::Error::Io("the query task ended early".into()))),
-        };
         let done = async move {
-            done_rx
+            let outcome = done_rx
                 .await
-                .unwrap_or_else(|_| Err(s3::Error::Io("the query task ended early".into())))
+                .unwrap_or_else(|_| Err(s3::Error::Io("the query task ended early".into())));
+            Ok::<_, wasmtime::Error>(outcome)
         };
         accessor.with(|mut access| {
             let stream = StreamReader::new(&mut access, RowProducer { rows: row_rx })?;
-            let future =
-                FutureReader::new(
-                    &mut access,
-                    async move { Ok::<_, wasmtime::Error>(done.await) },
-                )?;
+            let future = FutureReader::new(&mut access, done)?;
             Ok(Ok((columns, stream, future)))
         })
     }
@@ -464,7 +483,7 @@ impl s2::HostConnection for SqliteView<'_> {
         parameters: Vec<s2::Value>,
     ) -> wasmtime::Result<Result<s2::QueryResult, s2::Error>> {
         let result = match handle(self.table, &rep) {
-            Ok(conn) => execute(conn, statement, params(parameters)).await,
+            Ok(conn) => execute(conn, statement, params(parameters)),
             Err(e) => Err(e),
         };
         Ok(result.map(Into::into).map_err(Into::into))
