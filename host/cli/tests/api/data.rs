@@ -301,5 +301,6 @@ async fn writes_through_a_remote_primary_are_read_from_an_embedded_replica() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let _ = server.kill();
+    let _ = server.wait();
     assert_eq!(seen, "5 5", "the replica caught up with the primary");
 }
