@@ -13,7 +13,7 @@
 use crate::runtime_config::DbBackend;
 use anyhow::Context as _;
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -89,11 +89,6 @@ impl Db {
             local,
             idle: Mutex::new(Vec::new()),
         })
-    }
-
-    /// The database's label.
-    pub fn label(&self) -> &str {
-        &self.label
     }
 
     /// A connection from the idle pool, or a new one.
@@ -208,9 +203,4 @@ pub struct DbGrants {
     pub databases: Arc<Databases>,
     /// Labels the component may open.
     pub granted: Arc<HashSet<String>>,
-}
-
-/// Default directory of a capability's files under the data directory.
-pub fn default_dir(data_dir: &Path, kind: &str) -> PathBuf {
-    data_dir.join(kind)
 }
