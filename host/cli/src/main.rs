@@ -4,6 +4,8 @@
 //! plus an admin listener with health and Prometheus metrics.
 
 mod admin;
+mod secrets;
+mod seed;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -31,7 +33,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a Spin application (like `spin up`).
-    Up(Up),
+    Up(Box<Up>),
+    /// Print a fresh set of the shop's secret variables (signing key pair and
+    /// service token) as environment assignments for a deployment.
+    Keys {
+        /// Key id of the new signing key (for rotation, use a new one each time).
+        #[arg(long, default_value = "key-1")]
+        kid: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -93,6 +102,9 @@ struct Up {
     /// May be given several times; runs in order.
     #[arg(long = "sqlite", value_name = "[LABEL:]@FILE|STATEMENT")]
     sqlite: Vec<String>,
+    /// Do not load the demo catalog and admin account into an empty data directory.
+    #[arg(long)]
+    no_seed: bool,
 }
 
 /// Parses one `--sqlite` argument into (label, SQL).
@@ -175,6 +187,18 @@ fn init_logging(format: LogFormat) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Keys { kid } => match secrets::generate(&kid) {
+            Ok(values) => {
+                for (name, value) in values {
+                    println!("SPIN_VARIABLE_{}={value}", name.to_ascii_uppercase());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("Error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Up(up) => {
             init_logging(up.log_format);
             let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -215,6 +239,38 @@ async fn shutdown_signal() {
 }
 
 impl Up {
+    /// Gives the shop's secret variables development values when neither the
+    /// environment nor the runtime config sets them.
+    fn fill_dev_secrets(
+        &self,
+        manifest: &Manifest,
+        runtime_config: &mut RuntimeConfig,
+    ) -> anyhow::Result<()> {
+        let providers = &mut runtime_config.providers;
+        let unset = |name: &str| {
+            !providers
+                .environment
+                .contains_key(&format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()))
+                && !providers.static_values.contains_key(name)
+        };
+        let wanted: Vec<String> = ["auth_signing_keys", "auth_public_keys", "service_token"]
+            .into_iter()
+            .filter(|n| manifest.variables.contains_key(*n) && unset(n))
+            .map(String::from)
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let (path, values) = secrets::load_or_create(&self.data_dir)?;
+        for name in wanted {
+            if let Some(v) = values.get(&name) {
+                providers.static_values.insert(name, v.clone());
+            }
+        }
+        tracing::info!(file = %path.display(), "using development secrets for variables left unset");
+        Ok(())
+    }
+
     async fn run(self) -> anyhow::Result<()> {
         let manifest_path = if self.from.is_dir() {
             self.from.join("spin.toml")
@@ -226,9 +282,15 @@ impl Up {
             tokio::task::spawn_blocking(move || build::build_all(&for_build)).await??;
         }
         let manifest = Manifest::load(&manifest_path)?;
-        let runtime_config = RuntimeConfig::load(self.runtime_config_file.as_deref())?;
+        let mut runtime_config = RuntimeConfig::load(self.runtime_config_file.as_deref())?;
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
+        self.fill_dev_secrets(&manifest, &mut runtime_config)?;
+        let seed = if self.no_seed {
+            None
+        } else {
+            seed::prepare(&manifest, &self.data_dir, &mut runtime_config)?
+        };
         let options = AppOptions {
             request_timeout: self.request_timeout,
             memory_limit_bytes: usize::try_from(self.memory_limit).unwrap_or(usize::MAX),
@@ -276,6 +338,9 @@ impl Up {
             };
             let path = if path.is_empty() { "" } else { path };
             println!("  {component}: http://{addr}{path}{wildcard}");
+        }
+        if let Some(seed) = seed {
+            tokio::spawn(seed.run(addr));
         }
         server::run(
             listener,

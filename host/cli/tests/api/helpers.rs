@@ -30,6 +30,10 @@ pub fn wasm_dir() -> PathBuf {
                     "test-p2-app",
                     "-p",
                     "web",
+                    "-p",
+                    "users",
+                    "-p",
+                    "catalog",
                 ])
                 .current_dir(&root)
                 .status()

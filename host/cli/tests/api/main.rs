@@ -12,4 +12,6 @@ mod helpers;
 mod limits;
 mod manifest_errors;
 mod routing;
+mod shop;
+mod users;
 mod web;

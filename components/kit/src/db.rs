@@ -1,0 +1,233 @@
+//! SQL helpers over Spin's sqlite interface, and the versioned migration runner.
+//!
+//! Each component owns one database and migrates it on first use: [`Db::open`]
+//! applies the pending [`Migration`]s inside one `BEGIN IMMEDIATE` transaction
+//! (so two instances starting at once do not both migrate) and records each
+//! version in `schema_migrations`. An instance checks once and remembers.
+
+use crate::error::ApiError;
+use spin_sdk::sqlite::{Connection, Error as SqlError, RowResult, Value};
+use std::sync::Mutex;
+
+/// One schema version: statements run in order, in one transaction.
+#[derive(Debug)]
+pub struct Migration {
+    /// Strictly increasing version number.
+    pub version: i64,
+    /// What the version does, for the log.
+    pub name: &'static str,
+    /// The statements (one per entry: triggers may contain `;`).
+    pub statements: &'static [&'static str],
+}
+
+/// An open connection to a component's database.
+pub struct Db {
+    conn: Connection,
+}
+
+static MIGRATED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+impl Db {
+    /// Opens the database `label` and brings its schema up to date.
+    pub async fn open(label: &str, migrations: &[Migration]) -> Result<Db, ApiError> {
+        let conn = Connection::open(label)
+            .await
+            .map_err(|e| ApiError::unavailable(format!("opening database {label}: {e:?}")))?;
+        let db = Db { conn };
+        let done = MIGRATED
+            .lock()
+            .map(|m| m.iter().any(|l| l == label))
+            .unwrap_or(false);
+        if !done {
+            db.migrate(label, migrations).await?;
+            if let Ok(mut m) = MIGRATED.lock() {
+                m.push(label.to_string());
+            }
+        }
+        Ok(db)
+    }
+
+    async fn current_version(&self) -> Result<i64, ApiError> {
+        let rows = self
+            .query(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+            )
+            .await?;
+        Ok(rows.first().map_or(0, |r| r.int(0)))
+    }
+
+    async fn migrate(&self, label: &str, migrations: &[Migration]) -> Result<(), ApiError> {
+        self.exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+            [],
+        )
+        .await?;
+        let latest = migrations.iter().map(|m| m.version).max().unwrap_or(0);
+        if self.current_version().await? >= latest {
+            return Ok(());
+        }
+        self.exec("BEGIN IMMEDIATE", []).await?;
+        let result = async {
+            let current = self.current_version().await?;
+            for m in migrations.iter().filter(|m| m.version > current) {
+                for sql in m.statements {
+                    if let Err(e) = self.exec(sql, []).await {
+                        eprintln!(
+                            "database {label}: migration {} ({}) failed",
+                            m.version, m.name
+                        );
+                        return Err(e);
+                    }
+                }
+                self.exec(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    [
+                        Value::Integer(m.version),
+                        Value::Text(m.name.into()),
+                        Value::Integer(crate::now()),
+                    ],
+                )
+                .await?;
+                eprintln!(
+                    "database {label}: applied migration {} ({})",
+                    m.version, m.name
+                );
+            }
+            Ok::<_, ApiError>(())
+        }
+        .await;
+        match result {
+            Ok(()) => self.exec("COMMIT", []).await.map(|_| ()),
+            Err(e) => {
+                let _ = self.exec("ROLLBACK", []).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs a query and collects its rows.
+    pub async fn query(
+        &self,
+        sql: &str,
+        params: impl IntoIterator<Item = Value>,
+    ) -> Result<Vec<RowResult>, ApiError> {
+        self.try_query(sql, params)
+            .await
+            .map_err(|e| ApiError::internal(format!("{sql}: {e:?}")))
+    }
+
+    /// Runs a query, keeping the SQL error for the caller to inspect.
+    pub async fn try_query(
+        &self,
+        sql: &str,
+        params: impl IntoIterator<Item = Value>,
+    ) -> Result<Vec<RowResult>, SqlError> {
+        self.conn.execute(sql, params).await?.collect().await
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    pub async fn exec(
+        &self,
+        sql: &str,
+        params: impl IntoIterator<Item = Value>,
+    ) -> Result<u64, ApiError> {
+        self.try_exec(sql, params)
+            .await
+            .map_err(|e| ApiError::internal(format!("{sql}: {e:?}")))
+    }
+
+    /// Runs a statement, keeping the SQL error (to tell a unique violation apart).
+    pub async fn try_exec(
+        &self,
+        sql: &str,
+        params: impl IntoIterator<Item = Value>,
+    ) -> Result<u64, SqlError> {
+        self.try_query(sql, params).await?;
+        Ok(self.conn.changes().await)
+    }
+
+    /// The rowid of the last insert on this connection.
+    pub async fn last_insert_rowid(&self) -> i64 {
+        self.conn.last_insert_rowid().await
+    }
+
+    /// Starts a write transaction now (`BEGIN IMMEDIATE`), so concurrent writers
+    /// queue on the busy timeout instead of failing at commit.
+    pub async fn begin(&self) -> Result<(), ApiError> {
+        self.exec("BEGIN IMMEDIATE", []).await.map(|_| ())
+    }
+
+    /// Commits the open transaction.
+    pub async fn commit(&self) -> Result<(), ApiError> {
+        self.exec("COMMIT", []).await.map(|_| ())
+    }
+
+    /// Rolls back the open transaction, if any.
+    pub async fn rollback(&self) {
+        let _ = self.try_exec("ROLLBACK", []).await;
+    }
+}
+
+/// Whether an SQL error is a UNIQUE or PRIMARY KEY violation.
+pub fn is_unique_violation(e: &SqlError) -> bool {
+    matches!(e, SqlError::Io(m) if m.contains("UNIQUE constraint failed") || m.contains("PRIMARY KEY"))
+}
+
+/// Typed access to a row's columns by position; NULL or a mismatched type reads
+/// as the type's empty value (the schema's `NOT NULL`s make that the exception).
+pub trait RowExt {
+    /// An integer column.
+    fn int(&self, i: usize) -> i64;
+    /// A nullable integer column.
+    fn opt_int(&self, i: usize) -> Option<i64>;
+    /// A text column.
+    fn text(&self, i: usize) -> String;
+    /// A nullable text column.
+    fn opt_text(&self, i: usize) -> Option<String>;
+    /// A real column.
+    fn real(&self, i: usize) -> f64;
+}
+
+impl RowExt for RowResult {
+    fn int(&self, i: usize) -> i64 {
+        self.opt_int(i).unwrap_or(0)
+    }
+    fn opt_int(&self, i: usize) -> Option<i64> {
+        match self.values.get(i) {
+            Some(Value::Integer(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    fn text(&self, i: usize) -> String {
+        self.opt_text(i).unwrap_or_default()
+    }
+    fn opt_text(&self, i: usize) -> Option<String> {
+        match self.values.get(i) {
+            Some(Value::Text(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+    fn real(&self, i: usize) -> f64 {
+        match self.values.get(i) {
+            Some(Value::Real(f)) => *f,
+            Some(Value::Integer(n)) => *n as f64,
+            _ => 0.0,
+        }
+    }
+}
+
+/// A text parameter.
+pub fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+/// An integer parameter.
+pub fn int(n: impl Into<i64>) -> Value {
+    Value::Integer(n.into())
+}
+
+/// A nullable text parameter.
+pub fn opt_text(s: Option<impl Into<String>>) -> Value {
+    s.map_or(Value::Null, |s| Value::Text(s.into()))
+}

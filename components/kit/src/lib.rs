@@ -1,0 +1,40 @@
+//! The guest-side library every Edgecart component links.
+//!
+//! Each module is one concern a shop domain needs at its HTTP edge:
+//! - [`error`]: the one JSON error body (`{"error":{"code","message","details"}}`)
+//!   and its status codes;
+//! - [`http`]: reading a request (path, query, headers, JSON body) and writing
+//!   JSON responses, with `ETag` / `If-None-Match` for cacheable reads;
+//! - [`types`]: validated newtypes (`Email`, `Sku`, `Slug`, `Quantity`, `Money`);
+//! - [`auth`]: EdDSA JWTs (signing for the users component, verification for all),
+//!   role guards and the service token of internal routes;
+//! - [`paging`]: opaque cursors and page limits;
+//! - [`db`]: SQL helpers, the versioned migration runner and transactions;
+//! - [`idempotency`]: stored responses for POSTs with an `Idempotency-Key`;
+//! - [`token`]: random opaque tokens and their hashes.
+//!
+//! Everything here uses only `spin-sdk` and WASI, so a component built on it runs
+//! unchanged on Spin.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod idempotency;
+pub mod paging;
+pub mod token;
+pub mod types;
+
+pub use error::ApiError;
+
+/// The result of a handler step: a value, or the error the client gets.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
