@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test of the repository: formatting, lints, unit tests and the
-# black-box tests of the real `edgecart` binary over real wasm components.
+# Runs every test of the repository: formatting, lints, unit tests, the black-box
+# tests of the real `edgecart` binary over real wasm components, and the API
+# contract test (schemathesis against a running shop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+target="${CARGO_TARGET_DIR:-target}"
 
 step "toolchain (pinned by rust-toolchain.toml)"
 rustup toolchain install >/dev/null
@@ -13,8 +15,17 @@ rustc --version
 step "formatting"
 cargo fmt --all -- --check
 
-step "lints"
+step "lints (host crates, then the components as wasm32-wasip2)"
 cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --release --target wasm32-wasip2 --locked -p edgecart-kit -p users -p catalog -p web -- -D warnings
 
 step "unit and black-box tests"
 cargo test --locked
+
+step "API contract (schemathesis against docs/api/openapi.yaml)"
+venv="$target/tools-venv"
+if [ ! -x "$venv/bin/schemathesis" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet schemathesis
+fi
+PATH="$venv/bin:$PATH" python3 tests/contract/run.py

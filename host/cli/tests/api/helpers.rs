@@ -34,6 +34,8 @@ pub fn wasm_dir() -> PathBuf {
                     "users",
                     "-p",
                     "catalog",
+                    "-p",
+                    "cart",
                 ])
                 .current_dir(&root)
                 .status()
@@ -69,6 +71,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     child: Child,
     stderr: Arc<Mutex<String>>,
+    stdout: Arc<Mutex<String>>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -101,6 +104,22 @@ impl TestApp {
     /// Everything the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// Everything the server printed on stdout so far.
+    pub fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    /// Waits up to `secs` seconds until stdout contains `needle`.
+    pub async fn stdout_contains(&self, needle: &str, secs: u64) -> bool {
+        for _ in 0..secs * 20 {
+            if self.stdout().contains(needle) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
     }
 
     /// Waits until stderr contains `needle` (the log is read on another thread);
@@ -213,10 +232,17 @@ pub async fn spawn_app_at(
         }
     });
     let stdout = child.stdout.take().expect("stdout");
+    let printed = Arc::new(Mutex::new(String::new()));
+    let out_sink = printed.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut admin = None;
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            {
+                let mut out = out_sink.lock().unwrap();
+                out.push_str(&line);
+                out.push('\n');
+            }
             if let Some(rest) = line.strip_prefix("Admin endpoints on http://") {
                 admin = rest
                     .split('/')
@@ -247,6 +273,7 @@ pub async fn spawn_app_at(
         client: reqwest::Client::new(),
         child,
         stderr,
+        stdout: printed,
         _dir: None,
     }
 }

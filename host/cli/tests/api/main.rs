@@ -7,6 +7,7 @@
 )]
 
 mod capabilities;
+mod cart;
 mod data;
 mod helpers;
 mod limits;

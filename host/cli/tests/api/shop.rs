@@ -1,7 +1,7 @@
 //! Helpers for tests of the shop itself: the repository's own `spin.toml` with the
 //! users, catalog and web components, started by the real `edgecart` binary.
 
-use crate::helpers::{TestApp, spawn_app, wasm_dir};
+use crate::helpers::{TestApp, spawn_app, spawn_app_at, wasm_dir};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -51,6 +51,11 @@ pub async fn spawn_shop_with(args: &[&str], env: &[(&str, &str)]) -> TestApp {
     let mut all_env = ENV.to_vec();
     all_env.extend_from_slice(env);
     spawn_app(&shop_manifest(), &all_args, &all_env).await
+}
+
+/// The shop in a directory the caller keeps, with demo seeding left on.
+pub async fn spawn_shop_at(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> TestApp {
+    spawn_app_at(dir, &shop_manifest(), args, env).await
 }
 
 /// A response: status, JSON body (Null when empty or not JSON) and headers.

@@ -782,3 +782,39 @@ async fn unknown_routes_and_methods_answer_json_errors() {
         .await;
     assert_eq!(a.status, 405);
 }
+
+#[tokio::test]
+async fn a_new_shop_gets_demo_data_and_an_admin_whose_password_is_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = crate::shop::spawn_shop_at(dir.path(), &[], &[]).await;
+    assert!(
+        app.stdout_contains("Demo data loaded", 120).await,
+        "stdout:\n{}\nstderr:\n{}",
+        app.stdout(),
+        app.stderr()
+    );
+    let out = app.stdout();
+    let credentials = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Admin account (shown once, keep it): "))
+        .unwrap();
+    let (email, password) = credentials.split_once(" / ").unwrap();
+    let (token, _) = app.login(email, password).await;
+    let me = app
+        .call(Method::GET, "/api/users/me", Some(&token), None)
+        .await;
+    assert_eq!(me.body["role"], "admin");
+    let products = app.get_json("/api/catalog/products?limit=1").await;
+    assert!(products["total"].as_i64().unwrap() >= 200, "{products}");
+    let categories = app.get_json("/api/catalog/categories").await;
+    assert!(!categories["items"].as_array().unwrap().is_empty());
+    app.terminate();
+
+    let again = crate::shop::spawn_shop_at(dir.path(), &[], &[]).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        !again.stdout().contains("Admin account"),
+        "the password is printed once"
+    );
+    again.login(email, password).await;
+}

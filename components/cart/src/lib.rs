@@ -1,0 +1,381 @@
+//! The cart component.
+//!
+//! Routes:
+//! - `GET /api/cart[?country=DE]`: the cart with current prices, per-line notices
+//!   and totals (an empty cart when there is none);
+//! - `POST /api/cart/items {variant_id, quantity}`, `PATCH|DELETE
+//!   /api/cart/items/{variant_id}`, `DELETE /api/cart`;
+//! - `POST /api/cart/merge`: a signed-in shopper takes over the guest cart named
+//!   by `X-Cart-Token`;
+//! - `POST /internal/cart/users/{id}/clear {key, lines}` (service token): the
+//!   checkout saga removes what was bought, once per key.
+//!
+//! A shopper is either signed in (`Authorization: Bearer`, one cart per user) or a
+//! guest holding the opaque `X-Cart-Token` the first add returned. Prices,
+//! availability and status always come from the catalog (service chaining to
+//! `catalog.spin.internal`); the cart stores only variant ids, quantities and the
+//! price the shopper last saw, to say when it changed.
+
+mod catalog;
+mod pricing;
+mod store;
+
+use edgecart_kit::auth::{self, Principal};
+use edgecart_kit::http::{Ctx, Reply, finish, json, no_content};
+use edgecart_kit::types::Quantity;
+use edgecart_kit::{ApiError, ApiResult};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use spin_sdk::http::{HeaderValue, IntoResponse, Method, Request, StatusCode};
+use store::{CartRef, Store};
+
+#[spin_sdk::http_service]
+async fn handle(req: Request) -> impl IntoResponse {
+    finish(route(req).await)
+}
+
+async fn route(req: Request) -> ApiResult<Reply> {
+    let ctx = Ctx::read(req).await?;
+    let path = ctx.path();
+    let m = ctx.method.clone();
+    let store = Store::open().await?;
+    match (m, path.as_slice()) {
+        (Method::GET, ["api", "cart"]) => view(&ctx, &store).await,
+        (Method::DELETE, ["api", "cart"]) => empty(&ctx, &store).await,
+        (Method::POST, ["api", "cart", "items"]) => add(&ctx, &store).await,
+        (Method::PATCH, ["api", "cart", "items", id]) => set_quantity(&ctx, &store, id).await,
+        (Method::DELETE, ["api", "cart", "items", id]) => remove(&ctx, &store, id).await,
+        (Method::POST, ["api", "cart", "merge"]) => merge(&ctx, &store).await,
+        (Method::POST, ["internal", "cart", "users", id, "clear"]) => {
+            clear_bought(&ctx, &store, id).await
+        }
+        (_, ["api", "cart"] | ["api", "cart", "items" | "merge"] | ["api", "cart", "items", _]) => {
+            Err(ApiError::method_not_allowed())
+        }
+        (_, ["internal", "cart", "users", _, "clear"]) => Err(ApiError::method_not_allowed()),
+        _ => Err(ApiError::not_found("no such cart route")),
+    }
+}
+
+/// Who is shopping: a signed-in user, else the guest token if one was sent.
+async fn shopper(ctx: &Ctx) -> ApiResult<(Option<Principal>, Option<String>)> {
+    let principal = auth::optional(ctx).await?;
+    let token = ctx
+        .header("x-cart-token")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(String::from);
+    Ok((principal, token))
+}
+
+/// The cart the request addresses, if it exists.
+async fn current(ctx: &Ctx, store: &Store) -> ApiResult<Option<CartRef>> {
+    match shopper(ctx).await? {
+        (Some(p), _) => store.find_user_cart(p.user_id).await,
+        (None, Some(token)) => store.find_guest_cart(&token).await,
+        (None, None) => Ok(None),
+    }
+}
+
+/// The cart the request addresses, created if needed; a new guest cart comes
+/// with its token.
+async fn current_or_new(ctx: &Ctx, store: &Store) -> ApiResult<(CartRef, Option<String>)> {
+    match shopper(ctx).await? {
+        (Some(p), _) => Ok((store.user_cart(p.user_id).await?, None)),
+        (None, token) => {
+            if let Some(t) = &token
+                && let Some(c) = store.find_guest_cart(t).await?
+            {
+                return Ok((c, None));
+            }
+            let (cart, token) = store.new_guest_cart().await?;
+            Ok((cart, Some(token)))
+        }
+    }
+}
+
+fn country(ctx: &Ctx, default: &str) -> ApiResult<String> {
+    let c = ctx
+        .param("country")
+        .unwrap_or(default)
+        .trim()
+        .to_ascii_uppercase();
+    let valid = (2..=6).contains(&c.len())
+        && c.chars().take(2).all(|ch| ch.is_ascii_uppercase())
+        && c.chars().all(|ch| ch.is_ascii_uppercase() || ch == '-');
+    if !valid {
+        return Err(ApiError::field(
+            "country",
+            "must be an ISO 3166 code such as DE or US-CA",
+        ));
+    }
+    Ok(c)
+}
+
+/// A cart with current catalog data as JSON; records the prices shown.
+async fn cart_body(
+    ctx: &Ctx,
+    store: &Store,
+    cart: Option<&CartRef>,
+    new_token: Option<String>,
+) -> ApiResult<Value> {
+    let rules = store.rules().await?;
+    let country = country(ctx, &rules.1)?;
+    let lines = match cart {
+        Some(c) => store.lines(c).await?,
+        None => Vec::new(),
+    };
+    let ids: Vec<i64> = lines.iter().map(|l| l.variant_id).collect();
+    let variants = catalog::variants(&ids).await?;
+    let mut out = Vec::new();
+    let mut subtotal: i64 = 0;
+    let mut item_count: i64 = 0;
+    for line in &lines {
+        let v = variants.iter().find(|v| v.id == line.variant_id);
+        let mut notices = Vec::new();
+        let value = match v {
+            Some(v) if v.status == "active" => {
+                if let Some(seen) = line.price_seen
+                    && seen != v.price.amount
+                {
+                    notices.push(json!({
+                        "code": "price_changed",
+                        "message": format!("the price changed from {} to {}", money_text(seen, &v.price.currency), money_text(v.price.amount, &v.price.currency)),
+                        "previous": { "amount": seen, "currency": v.price.currency },
+                    }));
+                }
+                if v.stock < line.quantity {
+                    notices.push(json!({
+                        "code": "insufficient_stock",
+                        "message": if v.stock == 0 { "out of stock".to_string() } else { format!("only {} left", v.stock) },
+                        "available": v.stock,
+                    }));
+                }
+                let line_total = v.price.amount * line.quantity;
+                subtotal += line_total;
+                item_count += line.quantity;
+                json!({
+                    "variant_id": v.id, "sku": v.sku, "product_id": v.product_id,
+                    "product_slug": v.product_slug, "title": v.product_title,
+                    "options": v.options, "image": v.image, "quantity": line.quantity,
+                    "available": v.stock, "unit_price": v.price,
+                    "line_total": { "amount": line_total, "currency": v.price.currency },
+                    "notices": notices,
+                })
+            }
+            _ => json!({
+                "variant_id": line.variant_id, "sku": v.map(|v| v.sku.clone()),
+                "product_id": v.map(|v| v.product_id), "product_slug": v.map(|v| v.product_slug.clone()),
+                "title": v.map(|v| v.product_title.clone()), "options": v.map(|v| v.options.clone()),
+                "image": v.and_then(|v| v.image.clone()), "quantity": line.quantity, "available": 0,
+                "unit_price": null, "line_total": null,
+                "notices": [{ "code": "unavailable", "message": "no longer sold: remove it to check out" }],
+            }),
+        };
+        out.push(value);
+    }
+    if let Some(c) = cart {
+        store.remember_prices(c, &variants).await?;
+    }
+    let t = rules.0.totals(subtotal, &country);
+    let money = |amount: i64| json!({ "amount": amount, "currency": catalog::CURRENCY });
+    let body = json!({
+        "cart_token": new_token,
+        "currency": catalog::CURRENCY,
+        "country": country,
+        "lines": out,
+        "item_count": item_count,
+        "subtotal": money(t.subtotal),
+        "shipping": money(t.shipping),
+        "tax_rate": pricing::format_rate(t.tax_rate),
+        "tax": money(t.tax),
+        "total": money(t.total),
+        "checkout_ready": !lines.is_empty() && out.iter().all(|l| l["notices"].as_array().is_none_or(|n| n.iter().all(|n| n["code"] == "price_changed"))),
+    });
+    Ok(body)
+}
+
+/// The cart as a response; a new guest cart's token also goes in `X-Cart-Token`.
+async fn render(
+    ctx: &Ctx,
+    store: &Store,
+    cart: Option<&CartRef>,
+    new_token: Option<String>,
+    status: StatusCode,
+) -> ApiResult<Reply> {
+    let body = cart_body(ctx, store, cart, new_token).await?;
+    let mut reply = json(status, &body);
+    if let Some(t) = body["cart_token"].as_str()
+        && let Ok(v) = HeaderValue::from_str(t)
+    {
+        reply.headers_mut().insert("x-cart-token", v);
+    }
+    Ok(reply)
+}
+
+fn money_text(amount: i64, currency: &str) -> String {
+    format!("{}.{:02} {currency}", amount / 100, amount % 100)
+}
+
+async fn view(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
+    let cart = current(ctx, store).await?;
+    render(ctx, store, cart.as_ref(), None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddItem {
+    variant_id: i64,
+    quantity: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetQuantity {
+    quantity: i64,
+}
+
+/// Checks a wanted quantity against the catalog: the variant must be sold and
+/// have that many available.
+async fn check_available(variant_id: i64, quantity: i64) -> ApiResult<()> {
+    let variants = catalog::variants(&[variant_id]).await?;
+    let v = variants
+        .iter()
+        .find(|v| v.id == variant_id && v.status == "active")
+        .ok_or_else(|| ApiError::field("variant_id", "is not a variant on sale"))?;
+    if v.stock < quantity {
+        return Err(ApiError::conflict(
+            "insufficient_stock",
+            if v.stock == 0 {
+                "this item is out of stock".to_string()
+            } else {
+                format!("only {} of this item are available", v.stock)
+            },
+        )
+        .with_details(json!({ "available": v.stock })));
+    }
+    Ok(())
+}
+
+async fn add(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
+    let item: AddItem = ctx.json()?;
+    let q = Quantity::parse(item.quantity).map_err(|m| ApiError::field("quantity", m))?;
+    let (cart, token) = current_or_new(ctx, store).await?;
+    let existing = store.quantity(&cart, item.variant_id).await?;
+    let wanted = existing + i64::from(q.get());
+    Quantity::parse(wanted)
+        .map_err(|m| ApiError::field("quantity", format!("the line would hold {wanted}: {m}")))?;
+    check_available(item.variant_id, wanted).await?;
+    store.set(&cart, item.variant_id, wanted).await?;
+    let status = if token.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    render(ctx, store, Some(&cart), token, status).await
+}
+
+fn variant_id(raw: &str) -> ApiResult<i64> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::not_found("this cart has no such line"))
+}
+
+async fn set_quantity(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
+    let id = variant_id(id)?;
+    let body: SetQuantity = ctx.json()?;
+    let q = Quantity::parse(body.quantity).map_err(|m| ApiError::field("quantity", m))?;
+    let cart = current(ctx, store)
+        .await?
+        .ok_or_else(|| ApiError::not_found("this cart has no such line"))?;
+    if store.quantity(&cart, id).await? == 0 {
+        return Err(ApiError::not_found("this cart has no such line"));
+    }
+    check_available(id, i64::from(q.get())).await?;
+    store.set(&cart, id, i64::from(q.get())).await?;
+    render(ctx, store, Some(&cart), None, StatusCode::OK).await
+}
+
+async fn remove(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
+    let id = variant_id(id)?;
+    let cart = current(ctx, store)
+        .await?
+        .ok_or_else(|| ApiError::not_found("this cart has no such line"))?;
+    if !store.remove(&cart, id).await? {
+        return Err(ApiError::not_found("this cart has no such line"));
+    }
+    render(ctx, store, Some(&cart), None, StatusCode::OK).await
+}
+
+async fn empty(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
+    if let Some(cart) = current(ctx, store).await? {
+        store.clear(&cart).await?;
+    }
+    Ok(no_content())
+}
+
+/// Moves the guest cart's lines into the signed-in user's cart: quantities are
+/// summed and capped by what is available; the guest cart is deleted.
+async fn merge(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
+    let (principal, token) = shopper(ctx).await?;
+    let p = principal.ok_or_else(|| ApiError::unauthorized("sign in to merge a guest cart"))?;
+    let user_cart = store.user_cart(p.user_id).await?;
+    let mut notices: Vec<Value> = Vec::new();
+    if let Some(guest) = match &token {
+        Some(t) => store.find_guest_cart(t).await?,
+        None => None,
+    } {
+        let guest_lines = store.lines(&guest).await?;
+        let ids: Vec<i64> = guest_lines.iter().map(|l| l.variant_id).collect();
+        let variants = catalog::variants(&ids).await?;
+        for line in guest_lines {
+            let mine = store.quantity(&user_cart, line.variant_id).await?;
+            let available = variants
+                .iter()
+                .find(|v| v.id == line.variant_id && v.status == "active")
+                .map_or(0, |v| v.stock);
+            let wanted = (mine + line.quantity).min(i64::from(Quantity::MAX));
+            let merged = wanted.min(available.max(mine));
+            if merged < wanted {
+                notices.push(json!({ "variant_id": line.variant_id, "code": "quantity_capped", "message": format!("only {merged} could be kept"), "available": available }));
+            }
+            if merged > 0 {
+                store.set(&user_cart, line.variant_id, merged).await?;
+            }
+        }
+        store.delete_cart(&guest).await?;
+    }
+    let mut body = cart_body(ctx, store, Some(&user_cart), None).await?;
+    body["merge_notices"] = Value::Array(notices);
+    Ok(json(StatusCode::OK, &body))
+}
+
+/// `POST /internal/cart/users/{id}/clear {key, lines:[{variant_id, quantity}]}`:
+/// removes what an order bought (quantities subtracted, empty lines dropped),
+/// once per key, so a retried saga step changes nothing.
+async fn clear_bought(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
+    #[derive(Deserialize)]
+    struct Line {
+        variant_id: i64,
+        quantity: i64,
+    }
+    #[derive(Deserialize)]
+    struct Body {
+        key: String,
+        lines: Vec<Line>,
+    }
+    auth::require_service(ctx).await?;
+    let user_id = id
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::not_found("no such user"))?;
+    let b: Body = ctx.json()?;
+    if b.key.is_empty() || b.key.len() > 255 {
+        return Err(ApiError::field("key", "must be 1 to 255 characters"));
+    }
+    let lines: Vec<(i64, i64)> = b.lines.iter().map(|l| (l.variant_id, l.quantity)).collect();
+    let applied = store.subtract_once(user_id, &b.key, &lines).await?;
+    Ok(json(StatusCode::OK, &json!({ "applied": applied })))
+}

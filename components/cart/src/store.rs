@@ -1,0 +1,310 @@
+//! The `cart` database: carts (one per signed-in user, or a guest cart found by
+//! the hash of its token), their lines, and the saga's applied clear keys.
+
+use crate::catalog::Variant;
+use crate::pricing::{Rules, parse_tax_rates};
+use edgecart_kit::db::{Db, Migration, RowExt, int, text};
+use edgecart_kit::{ApiError, ApiResult, now, token};
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "carts, lines, applied clears",
+    statements: &[
+        "CREATE TABLE carts (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER UNIQUE,
+            token_hash TEXT UNIQUE,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            CHECK ((user_id IS NULL) <> (token_hash IS NULL))
+        )",
+        "CREATE TABLE cart_lines (
+            cart_id INTEGER NOT NULL REFERENCES carts(id) ON DELETE CASCADE,
+            variant_id INTEGER NOT NULL,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            price_seen INTEGER,
+            added_at INTEGER NOT NULL,
+            PRIMARY KEY (cart_id, variant_id)
+        )",
+        "CREATE TABLE applied_clears (
+            key TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            applied_at INTEGER NOT NULL
+        )",
+        "CREATE INDEX carts_by_update ON carts(updated_at)",
+    ],
+}];
+
+/// Guest carts untouched this long are deleted.
+const GUEST_CART_TTL: i64 = 30 * 24 * 3600;
+
+/// A cart that exists.
+#[derive(Debug, Clone, Copy)]
+pub struct CartRef {
+    id: i64,
+}
+
+/// One line as stored.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub variant_id: i64,
+    pub quantity: i64,
+    /// The unit price the shopper last saw, to tell when it changed.
+    pub price_seen: Option<i64>,
+}
+
+/// The open database.
+pub struct Store {
+    db: Db,
+}
+
+async fn variable(name: &str) -> ApiResult<String> {
+    spin_sdk::variables::get(name)
+        .await
+        .map_err(|e| ApiError::internal(format!("variable {name}: {e:?}")))
+}
+
+impl Store {
+    /// Opens (and on first use migrates) the cart database.
+    pub async fn open() -> ApiResult<Store> {
+        Ok(Store {
+            db: Db::open("cart", MIGRATIONS).await?,
+        })
+    }
+
+    /// The pricing rules and the default country, from variables.
+    pub async fn rules(&self) -> ApiResult<(Rules, String)> {
+        let number = |name: &'static str, v: String| {
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| {
+                    ApiError::internal(format!(
+                        "variable {name} is not a whole number of minor units"
+                    ))
+                })
+        };
+        let rules = Rules {
+            flat_rate: number("shipping_flat_rate", variable("shipping_flat_rate").await?)?,
+            free_threshold: number(
+                "free_shipping_threshold",
+                variable("free_shipping_threshold").await?,
+            )?,
+            tax_rates: parse_tax_rates(&variable("tax_rates").await?)
+                .map_err(|m| ApiError::internal(format!("variable tax_rates: {m}")))?,
+        };
+        Ok((rules, variable("default_country").await?))
+    }
+
+    async fn one(&self, sql: &str, param: spin_sdk::sqlite::Value) -> ApiResult<Option<CartRef>> {
+        Ok(self
+            .db
+            .query(sql, [param])
+            .await?
+            .first()
+            .map(|r| CartRef { id: r.int(0) }))
+    }
+
+    pub async fn find_user_cart(&self, user_id: i64) -> ApiResult<Option<CartRef>> {
+        self.one("SELECT id FROM carts WHERE user_id = ?", int(user_id))
+            .await
+    }
+
+    /// The user's cart, created empty if it does not exist.
+    pub async fn user_cart(&self, user_id: i64) -> ApiResult<CartRef> {
+        let t = now();
+        self.db
+            .exec(
+                "INSERT INTO carts (user_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+                [int(user_id), int(t), int(t)],
+            )
+            .await?;
+        self.find_user_cart(user_id)
+            .await?
+            .ok_or_else(|| ApiError::internal("a user cart vanished after insert"))
+    }
+
+    pub async fn find_guest_cart(&self, token: &str) -> ApiResult<Option<CartRef>> {
+        self.one(
+            "SELECT id FROM carts WHERE token_hash = ?",
+            text(token::hash(token)),
+        )
+        .await
+    }
+
+    /// A new guest cart and its token (shown to the client once; only its hash
+    /// is stored). Old abandoned guest carts are purged on the way.
+    pub async fn new_guest_cart(&self) -> ApiResult<(CartRef, String)> {
+        let t = now();
+        self.db
+            .exec(
+                "DELETE FROM carts WHERE token_hash IS NOT NULL AND updated_at < ?",
+                [int(t - GUEST_CART_TTL)],
+            )
+            .await?;
+        let token = token::random()?;
+        self.db
+            .exec(
+                "INSERT INTO carts (token_hash, created_at, updated_at) VALUES (?, ?, ?)",
+                [text(token::hash(&token)), int(t), int(t)],
+            )
+            .await?;
+        Ok((
+            CartRef {
+                id: self.db.last_insert_rowid().await,
+            },
+            token,
+        ))
+    }
+
+    pub async fn lines(&self, cart: &CartRef) -> ApiResult<Vec<Line>> {
+        Ok(self
+            .db
+            .query(
+                "SELECT variant_id, quantity, price_seen FROM cart_lines WHERE cart_id = ? ORDER BY added_at, variant_id",
+                [int(cart.id)],
+            )
+            .await?
+            .iter()
+            .map(|r| Line {
+                variant_id: r.int(0),
+                quantity: r.int(1),
+                price_seen: r.opt_int(2),
+            })
+            .collect())
+    }
+
+    /// The quantity of a variant in the cart (0 when absent).
+    pub async fn quantity(&self, cart: &CartRef, variant_id: i64) -> ApiResult<i64> {
+        Ok(self
+            .db
+            .query(
+                "SELECT quantity FROM cart_lines WHERE cart_id = ? AND variant_id = ?",
+                [int(cart.id), int(variant_id)],
+            )
+            .await?
+            .first()
+            .map_or(0, |r| r.int(0)))
+    }
+
+    async fn touch(&self, cart: &CartRef) -> ApiResult<()> {
+        self.db
+            .exec(
+                "UPDATE carts SET updated_at = ? WHERE id = ?",
+                [int(now()), int(cart.id)],
+            )
+            .await
+            .map(|_| ())
+    }
+
+    /// Sets a line's quantity, adding the line if needed.
+    pub async fn set(&self, cart: &CartRef, variant_id: i64, quantity: i64) -> ApiResult<()> {
+        self.db
+            .exec(
+                "INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity",
+                [int(cart.id), int(variant_id), int(quantity), int(now())],
+            )
+            .await?;
+        self.touch(cart).await
+    }
+
+    /// Removes a line; false when there was none.
+    pub async fn remove(&self, cart: &CartRef, variant_id: i64) -> ApiResult<bool> {
+        let n = self
+            .db
+            .exec(
+                "DELETE FROM cart_lines WHERE cart_id = ? AND variant_id = ?",
+                [int(cart.id), int(variant_id)],
+            )
+            .await?;
+        self.touch(cart).await?;
+        Ok(n > 0)
+    }
+
+    /// Removes every line.
+    pub async fn clear(&self, cart: &CartRef) -> ApiResult<()> {
+        self.db
+            .exec("DELETE FROM cart_lines WHERE cart_id = ?", [int(cart.id)])
+            .await?;
+        self.touch(cart).await
+    }
+
+    /// Deletes a cart with its lines.
+    pub async fn delete_cart(&self, cart: &CartRef) -> ApiResult<()> {
+        self.db
+            .exec("DELETE FROM cart_lines WHERE cart_id = ?", [int(cart.id)])
+            .await?;
+        self.db
+            .exec("DELETE FROM carts WHERE id = ?", [int(cart.id)])
+            .await
+            .map(|_| ())
+    }
+
+    /// Records the prices the shopper was just shown.
+    pub async fn remember_prices(&self, cart: &CartRef, variants: &[Variant]) -> ApiResult<()> {
+        for v in variants {
+            self.db
+                .exec(
+                    "UPDATE cart_lines SET price_seen = ? WHERE cart_id = ? AND variant_id = ? AND price_seen IS NOT ?",
+                    [int(v.price.amount), int(cart.id), int(v.id), int(v.price.amount)],
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Subtracts bought quantities from a user's cart, once per key; returns
+    /// whether this call applied it.
+    pub async fn subtract_once(
+        &self,
+        user_id: i64,
+        key: &str,
+        lines: &[(i64, i64)],
+    ) -> ApiResult<bool> {
+        let Some(cart) = self.find_user_cart(user_id).await? else {
+            return Ok(false);
+        };
+        self.db.begin().await?;
+        let result = async {
+            let fresh = self
+                .db
+                .exec(
+                    "INSERT INTO applied_clears (key, user_id, applied_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                    [text(key), int(user_id), int(now())],
+                )
+                .await?;
+            if fresh == 0 {
+                return Ok(false);
+            }
+            // Delete the lines that are used up before shrinking the others.
+            for (variant_id, quantity) in lines {
+                self.db
+                    .exec(
+                        "DELETE FROM cart_lines WHERE cart_id = ? AND variant_id = ? AND quantity <= ?",
+                        [int(cart.id), int(*variant_id), int(*quantity)],
+                    )
+                    .await?;
+                self.db
+                    .exec(
+                        "UPDATE cart_lines SET quantity = quantity - ? WHERE cart_id = ? AND variant_id = ? AND quantity > ?",
+                        [int(*quantity), int(cart.id), int(*variant_id), int(*quantity)],
+                    )
+                    .await?;
+            }
+            Ok(true)
+        }
+        .await;
+        match result {
+            Ok(applied) => {
+                self.db.commit().await?;
+                Ok(applied)
+            }
+            Err(e) => {
+                self.db.rollback().await;
+                Err(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The `catalog` database.
+//!
+//! Products have variants (each its own SKU, price and on-hand stock, with
+//! options such as size and colour), tags, images and one category of a tree.
+//! `products_fts` is an FTS5 index over title and description kept in sync by
+//! triggers. `min_price` / `max_price` on a product cache its variants' range for
+//! filtering and sorting. Reservations hold stock for checkouts: availability is
+//! on-hand stock minus unexpired `held` reservations, so an expired hold returns
+//! its stock without any background job.
+
+use edgecart_kit::ApiResult;
+use edgecart_kit::db::{Db, Migration};
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "categories, products, variants, search, reservations",
+    statements: &[
+        "CREATE TABLE categories (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            parent_id INTEGER REFERENCES categories(id),
+            position INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL
+        )",
+        "CREATE TABLE products (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN ('draft', 'active', 'archived')),
+            category_id INTEGER REFERENCES categories(id),
+            min_price INTEGER NOT NULL DEFAULT 0,
+            max_price INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        )",
+        "CREATE INDEX products_newest ON products(status, created_at DESC, id DESC)",
+        "CREATE INDEX products_price ON products(status, min_price, id)",
+        "CREATE INDEX products_category ON products(category_id)",
+        "CREATE TABLE product_tags (
+            product_id INTEGER NOT NULL REFERENCES products(id),
+            tag TEXT NOT NULL,
+            PRIMARY KEY (product_id, tag)
+        )",
+        "CREATE INDEX product_tags_by_tag ON product_tags(tag, product_id)",
+        "CREATE TABLE product_images (
+            product_id INTEGER NOT NULL REFERENCES products(id),
+            position INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            alt TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (product_id, position)
+        )",
+        "CREATE TABLE variants (
+            id INTEGER PRIMARY KEY,
+            product_id INTEGER NOT NULL REFERENCES products(id),
+            sku TEXT NOT NULL UNIQUE,
+            price INTEGER NOT NULL CHECK (price >= 0),
+            stock INTEGER NOT NULL CHECK (stock >= 0),
+            options TEXT NOT NULL DEFAULT '{}',
+            position INTEGER NOT NULL DEFAULT 0
+        )",
+        "CREATE INDEX variants_by_product ON variants(product_id)",
+        "CREATE TABLE variant_options (
+            variant_id INTEGER NOT NULL REFERENCES variants(id),
+            product_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (variant_id, name)
+        )",
+        "CREATE INDEX variant_options_lookup ON variant_options(name, value, product_id)",
+        "CREATE INDEX variant_options_by_product ON variant_options(product_id)",
+        "CREATE VIRTUAL TABLE products_fts USING fts5(
+            title, description, content='products', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        )",
+        "CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN
+            INSERT INTO products_fts(rowid, title, description) VALUES (new.id, new.title, new.description);
+        END",
+        "CREATE TRIGGER products_fts_delete AFTER DELETE ON products BEGIN
+            INSERT INTO products_fts(products_fts, rowid, title, description) VALUES ('delete', old.id, old.title, old.description);
+        END",
+        "CREATE TRIGGER products_fts_update AFTER UPDATE OF title, description ON products BEGIN
+            INSERT INTO products_fts(products_fts, rowid, title, description) VALUES ('delete', old.id, old.title, old.description);
+            INSERT INTO products_fts(rowid, title, description) VALUES (new.id, new.title, new.description);
+        END",
+        "CREATE TABLE reservations (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL CHECK (status IN ('held', 'committed', 'released')),
+            expires_at INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        )",
+        "CREATE TABLE reservation_lines (
+            reservation_id INTEGER NOT NULL REFERENCES reservations(id),
+            variant_id INTEGER NOT NULL,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            unit_price INTEGER NOT NULL,
+            PRIMARY KEY (reservation_id, variant_id)
+        )",
+        "CREATE INDEX reservation_lines_by_variant ON reservation_lines(variant_id)",
+        "CREATE INDEX reservations_held ON reservations(status, expires_at)",
+    ],
+}];
+
+/// Opens (and on first use migrates) the catalog database.
+pub async fn open() -> ApiResult<Db> {
+    Db::open("catalog", MIGRATIONS).await
+}
+
+/// SQL for a variant's available stock (`v` is the variant row) at time `now`:
+/// on hand minus the quantities of unexpired holds.
+pub fn available_sql(now: i64) -> String {
+    format!(
+        "(v.stock - COALESCE((SELECT SUM(l.quantity) FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id
+           WHERE l.variant_id = v.id AND r.status = 'held' AND r.expires_at > {now}), 0))"
+    )
+}

@@ -1,0 +1,414 @@
+//! `GET /products`: full-text search, filters, facets, sort and keyset pages.
+//!
+//! The filter is built once as SQL over `products p` with its parameters and
+//! reused by the page query and every facet query, so facet counts always agree
+//! with the result. Search terms are reduced to letters and digits and each
+//! becomes a quoted FTS5 prefix query (`"shi"*`), so no user input can reach
+//! FTS5's syntax. Ranking is bm25 with the title weighted 10× the description.
+//!
+//! Keyset pagination: the cursor holds the sort key of the last item (and the sort
+//! it belongs to). `newest`, `price_asc` and `price_desc` never repeat or skip an
+//! item that existed on both reads, whatever is inserted in between. `relevance`
+//! ranks by bm25, whose scores shift slightly when documents are added, so a
+//! relevance page after inserts can at worst repeat or skip an item whose score
+//! moved across the cursor.
+
+use crate::categories::DESCENDANTS;
+use crate::input::CURRENCY;
+use crate::products::{admin_viewer, money};
+use crate::schema::available_sql;
+use edgecart_kit::db::{Db, RowExt, int, text};
+use edgecart_kit::http::{Ctx, Reply, cached_json, json};
+use edgecart_kit::paging;
+use edgecart_kit::{ApiError, ApiResult, now};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use spin_sdk::http::StatusCode;
+use spin_sdk::sqlite::Value as Sql;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Sort {
+    Relevance,
+    Newest,
+    PriceAsc,
+    PriceDesc,
+}
+
+/// The sort key of the last item of a page.
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    sort: Sort,
+    /// created_at, min_price, or the bm25 rank (as f64 bits are not needed:
+    /// JSON keeps enough precision for SQLite's doubles).
+    key: Value,
+    id: i64,
+}
+
+/// Turns user text into an FTS5 query of quoted prefix terms (all must match).
+pub fn fts_query(q: &str) -> Option<String> {
+    let terms: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(16)
+        .map(|t| format!("\"{}\"*", t.to_lowercase()))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+struct Filter {
+    sql: String,
+    params: Vec<Sql>,
+    fts: Option<String>,
+}
+
+fn bad(field: &str, msg: &str) -> ApiError {
+    ApiError::field(field, msg)
+}
+
+async fn category_id(db: &Db, raw: &str) -> ApiResult<Option<i64>> {
+    let rows = if raw.chars().all(|c| c.is_ascii_digit()) {
+        db.query(
+            "SELECT id FROM categories WHERE id = ?",
+            [int(raw.parse::<i64>().unwrap_or(0))],
+        )
+        .await?
+    } else {
+        db.query("SELECT id FROM categories WHERE slug = ?", [text(raw)])
+            .await?
+    };
+    Ok(rows.first().map(|r| r.int(0)))
+}
+
+async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
+    let mut sql = String::new();
+    let mut params = Vec::new();
+    match ctx.param("status") {
+        None | Some("active") => sql.push_str("p.status = 'active'"),
+        Some(s @ ("draft" | "archived")) if is_admin => {
+            sql.push_str("p.status = ?");
+            params.push(text(s));
+        }
+        Some("any") if is_admin => sql.push_str("1 = 1"),
+        Some("draft" | "archived" | "any") => {
+            return Err(ApiError::forbidden(
+                "only admins may list products that are not active",
+            ));
+        }
+        Some(_) => return Err(bad("status", "must be active, draft, archived or any")),
+    }
+    let q = ctx.param("q").unwrap_or("");
+    if q.chars().count() > 200 {
+        return Err(bad("q", "must be at most 200 characters"));
+    }
+    let fts = fts_query(q);
+    if let Some(f) = &fts {
+        sql.push_str(" AND p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)");
+        params.push(text(f.clone()));
+    }
+    if let Some(c) = ctx.param("category").filter(|c| !c.is_empty()) {
+        match category_id(db, c).await? {
+            Some(id) => {
+                sql.push_str(&format!(" AND p.category_id IN ({DESCENDANTS})"));
+                params.push(int(id));
+            }
+            None => sql.push_str(" AND 0"),
+        }
+    }
+    for tag in ctx.params("tag") {
+        sql.push_str(" AND p.id IN (SELECT product_id FROM product_tags WHERE tag = ?)");
+        params.push(text(tag.to_lowercase()));
+    }
+    for (name, field) in [("min_price", ">="), ("max_price", "<=")] {
+        if let Some(raw) = ctx.param(name) {
+            let n: i64 = raw
+                .parse()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| bad(name, "must be a whole number of minor units, 0 or more"))?;
+            sql.push_str(&format!(" AND p.min_price {field} ?"));
+            params.push(int(n));
+        }
+    }
+    match ctx.param("in_stock") {
+        None | Some("false") => {}
+        Some("true") => sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {} > 0)",
+            available_sql(now())
+        )),
+        Some(_) => return Err(bad("in_stock", "must be true or false")),
+    }
+    for (k, v) in &ctx.query {
+        if let Some(name) = k.strip_prefix("option.") {
+            if name.is_empty() || v.is_empty() {
+                return Err(bad(k, "must name an option and a value, as option.size=M"));
+            }
+            sql.push_str(" AND p.id IN (SELECT product_id FROM variant_options WHERE name = ? AND value = ?)");
+            params.push(text(name.to_lowercase()));
+            params.push(text(v.clone()));
+        }
+    }
+    Ok(Filter { sql, params, fts })
+}
+
+fn summary(r: &spin_sdk::sqlite::RowResult) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(r.int(0)));
+    m.insert("slug".into(), json!(r.text(1)));
+    m.insert("title".into(), json!(r.text(2)));
+    m.insert("price".into(), money(r.int(3)));
+    m.insert(
+        "category".into(),
+        match r.opt_int(5) {
+            Some(id) => json!({ "id": id, "slug": r.text(6), "name": r.text(7) }),
+            None => Value::Null,
+        },
+    );
+    m
+}
+
+/// `GET /products`.
+pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
+    let is_admin = admin_viewer(ctx).await?.is_some();
+    let limit = paging::limit(ctx, 24, 100)?;
+    let f = filter(ctx, db, is_admin).await?;
+    let sort = match ctx.param("sort") {
+        None | Some("") => {
+            if f.fts.is_some() {
+                Sort::Relevance
+            } else {
+                Sort::Newest
+            }
+        }
+        Some("relevance") => Sort::Relevance,
+        Some("newest") => Sort::Newest,
+        Some("price_asc") => Sort::PriceAsc,
+        Some("price_desc") => Sort::PriceDesc,
+        Some(_) => {
+            return Err(bad(
+                "sort",
+                "must be relevance, newest, price_asc or price_desc",
+            ));
+        }
+    };
+    let cursor: Option<Cursor> = paging::cursor(ctx)?;
+    let invalid_cursor = || {
+        ApiError::bad_request(
+            "invalid_cursor",
+            "the cursor belongs to another sort order: start again without it",
+        )
+    };
+    if cursor.as_ref().is_some_and(|c| c.sort != sort) {
+        return Err(invalid_cursor());
+    }
+    // Relevance without a query has nothing to rank by: newest order, same cursor.
+    let (key_expr, order, cmp) = match sort {
+        Sort::Relevance if f.fts.is_some() => ("rank", "rank ASC, id ASC", ">"),
+        Sort::Relevance | Sort::Newest => ("created_at", "created_at DESC, id DESC", "<"),
+        Sort::PriceAsc => ("min_price", "min_price ASC, id ASC", ">"),
+        Sort::PriceDesc => ("min_price", "min_price DESC, id DESC", "<"),
+    };
+    let rank = match (&f.fts, sort) {
+        (Some(_), Sort::Relevance) => {
+            "(SELECT bm25(products_fts, 10.0, 1.0) FROM products_fts WHERE products_fts MATCH ? AND products_fts.rowid = p.id)"
+        }
+        _ => "0.0",
+    };
+    let mut params: Vec<Sql> = Vec::new();
+    if rank != "0.0"
+        && let Some(q) = &f.fts
+    {
+        params.push(text(q.clone()));
+    }
+    params.extend(f.params.iter().cloned());
+    let mut page_sql = format!(
+        "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
+                {rank} AS rank
+         FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {})",
+        f.sql
+    );
+    if let Some(c) = &cursor {
+        let key = match &c.key {
+            Value::Number(n) if key_expr == "rank" => n.as_f64().map(Sql::Real),
+            Value::Number(n) => n.as_i64().map(Sql::Integer),
+            _ => None,
+        }
+        .ok_or_else(invalid_cursor)?;
+        page_sql.push_str(&format!(
+            " WHERE ({key_expr} {cmp} ? OR ({key_expr} = ? AND id {cmp} ?))"
+        ));
+        params.extend([key.clone(), key, int(c.id)]);
+    }
+    page_sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
+    params.push(int(i64::from(limit) + 1));
+    let rows = db.query(&page_sql, params).await?;
+    let more = rows.len() > limit as usize;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = if more {
+        rows.last().map(|r| {
+            let key = match key_expr {
+                "rank" => json!(r.real(8)),
+                "created_at" => json!(r.int(4)),
+                _ => json!(r.int(3)),
+            };
+            paging::encode(&Cursor {
+                sort,
+                key,
+                id: r.int(0),
+            })
+        })
+    } else {
+        None
+    };
+    let mut items: Vec<Map<String, Value>> = rows.iter().map(summary).collect();
+    decorate(db, &mut items).await?;
+    let body = json!({
+        "items": items,
+        "next_cursor": next_cursor,
+        "total": count(db, &f).await?,
+        "facets": facets(db, &f).await?,
+    });
+    Ok(if is_admin {
+        json(StatusCode::OK, &body)
+    } else {
+        cached_json(ctx, &body, 30)
+    })
+}
+
+/// Adds `image`, `in_stock` and `tags` to page items.
+async fn decorate(db: &Db, items: &mut [Map<String, Value>]) -> ApiResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = items.iter().filter_map(|i| i["id"].as_i64()).collect();
+    let marks = vec!["?"; ids.len()].join(", ");
+    let params = || ids.iter().map(|i| int(*i));
+    let images = db
+        .query(
+            &format!("SELECT product_id, url FROM product_images WHERE product_id IN ({marks}) AND position = 0"),
+            params(),
+        )
+        .await?;
+    let tags = db
+        .query(
+            &format!("SELECT product_id, tag FROM product_tags WHERE product_id IN ({marks}) ORDER BY tag"),
+            params(),
+        )
+        .await?;
+    let stock = db
+        .query(
+            &format!(
+                "SELECT v.product_id FROM variants v WHERE v.product_id IN ({marks}) GROUP BY v.product_id HAVING MAX({}) > 0",
+                available_sql(now())
+            ),
+            params(),
+        )
+        .await?;
+    for item in items.iter_mut() {
+        let id = item["id"].as_i64().unwrap_or(0);
+        item.insert(
+            "image".into(),
+            images
+                .iter()
+                .find(|r| r.int(0) == id)
+                .map_or(Value::Null, |r| json!(r.text(1))),
+        );
+        item.insert(
+            "in_stock".into(),
+            json!(stock.iter().any(|r| r.int(0) == id)),
+        );
+        item.insert(
+            "tags".into(),
+            json!(
+                tags.iter()
+                    .filter(|r| r.int(0) == id)
+                    .map(|r| r.text(1))
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    Ok(())
+}
+
+async fn count(db: &Db, f: &Filter) -> ApiResult<i64> {
+    Ok(db
+        .query(
+            &format!("SELECT COUNT(*) FROM products p WHERE {}", f.sql),
+            f.params.clone(),
+        )
+        .await?
+        .first()
+        .map_or(0, |r| r.int(0)))
+}
+
+/// Facet counts over the whole filtered result.
+async fn facets(db: &Db, f: &Filter) -> ApiResult<Value> {
+    let matched = format!("SELECT p.id FROM products p WHERE {}", f.sql);
+    let categories: Vec<Value> = db
+        .query(
+            &format!(
+                "SELECT c.id, c.slug, c.name, COUNT(*) AS n FROM products p JOIN categories c ON c.id = p.category_id
+                 WHERE p.id IN ({matched}) GROUP BY c.id ORDER BY n DESC, c.name"
+            ),
+            f.params.clone(),
+        )
+        .await?
+        .iter()
+        .map(|r| json!({ "id": r.int(0), "slug": r.text(1), "name": r.text(2), "count": r.int(3) }))
+        .collect();
+    let tags: Vec<Value> = db
+        .query(
+            &format!("SELECT tag, COUNT(*) AS n FROM product_tags WHERE product_id IN ({matched}) GROUP BY tag ORDER BY n DESC, tag"),
+            f.params.clone(),
+        )
+        .await?
+        .iter()
+        .map(|r| json!({ "value": r.text(0), "count": r.int(1) }))
+        .collect();
+    let mut options = Map::new();
+    for r in db
+        .query(
+            &format!(
+                "SELECT name, value, COUNT(DISTINCT product_id) AS n FROM variant_options WHERE product_id IN ({matched})
+                 GROUP BY name, value ORDER BY name, n DESC, value"
+            ),
+            f.params.clone(),
+        )
+        .await?
+    {
+        if let Value::Array(list) = options.entry(r.text(0)).or_insert_with(|| json!([])) {
+            list.push(json!({ "value": r.text(1), "count": r.int(2) }));
+        }
+    }
+    let range = db
+        .query(
+            &format!("SELECT MIN(min_price), MAX(min_price) FROM products WHERE id IN ({matched})"),
+            f.params.clone(),
+        )
+        .await?;
+    let bound = |i: usize| {
+        range.first().and_then(|r| r.opt_int(i)).map_or(
+            Value::Null,
+            |n| json!({ "amount": n, "currency": CURRENCY }),
+        )
+    };
+    Ok(json!({
+        "categories": categories,
+        "tags": tags,
+        "options": options,
+        "price": { "min": bound(0), "max": bound(1) },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn search_text_becomes_quoted_prefix_terms() {
+        assert_eq!(fts_query("Red shi").as_deref(), Some("\"red\"* \"shi\"*"));
+        assert_eq!(fts_query("\"* NEAR( -: ^").as_deref(), Some("\"near\"*"));
+        assert_eq!(fts_query("  ").as_deref(), None);
+        assert_eq!(fts_query("café").as_deref(), Some("\"café\"*"));
+    }
+}
