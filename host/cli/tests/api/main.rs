@@ -12,6 +12,7 @@ mod data;
 mod helpers;
 mod limits;
 mod manifest_errors;
+mod products;
 mod routing;
 mod shop;
 mod users;

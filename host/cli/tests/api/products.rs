@@ -1,0 +1,859 @@
+//! The catalog component through `edgecart`: admin writes, public reads, search,
+//! filters and facets against a brute-force count, keyset pages under inserts,
+//! and stock reservations under concurrency.
+
+use crate::helpers::TestApp;
+use crate::shop::{SERVICE_TOKEN, spawn_shop};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashSet};
+
+async fn create(app: &TestApp, admin: &str, body: Value) -> Value {
+    let a = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(admin),
+            Some(body),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    a.body
+}
+
+fn simple(title: &str, sku: &str, price: i64, stock: i64) -> Value {
+    json!({ "title": title, "status": "active", "variants": [{ "sku": sku, "price": price, "stock": stock }] })
+}
+
+async fn internal(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> crate::shop::Answer {
+    app.call_with(
+        method,
+        path,
+        None,
+        body,
+        &[("x-service-token", SERVICE_TOKEN)],
+    )
+    .await
+}
+
+/// Every item of a listing, following cursors.
+async fn all_pages(app: &TestApp, query: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let sep = if query.is_empty() { "" } else { "&" };
+        let path = match &cursor {
+            Some(c) => format!("/api/catalog/products?limit=7{sep}{query}&cursor={c}"),
+            None => format!("/api/catalog/products?limit=7{sep}{query}"),
+        };
+        let page = app.get_json(&path).await;
+        out.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_admins_write_and_every_invalid_field_is_reported() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let customer = app.customer_token("ann@example.com").await;
+    let body = simple("Tee", "TEE-1", 1000, 1);
+    assert_eq!(
+        app.call(
+            Method::POST,
+            "/api/catalog/products",
+            None,
+            Some(body.clone())
+        )
+        .await
+        .status,
+        401
+    );
+    let forbidden = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&customer),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!((forbidden.status, forbidden.code()), (403, "forbidden"));
+
+    let bad = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&admin),
+            Some(json!({
+                "title": "",
+                "status": "sold",
+                "images": [{ "url": "ftp://x", "alt": "" }],
+                "variants": [{ "sku": "bad sku", "price": -1, "stock": "many", "currency": "USD" }],
+                "colour": "red",
+            })),
+        )
+        .await;
+    assert_eq!((bad.status, bad.code()), (422, "validation_failed"));
+    let fields = bad.body["error"]["details"]["fields"].as_object().unwrap();
+    for f in [
+        "title",
+        "status",
+        "images[0].url",
+        "variants[0].sku",
+        "variants[0].price",
+        "variants[0].stock",
+        "variants[0].currency",
+        "colour",
+    ] {
+        assert!(fields.contains_key(f), "{f} missing in {fields:?}");
+    }
+    let none = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&admin),
+            Some(json!({ "title": "No variants", "variants": [] })),
+        )
+        .await;
+    assert_eq!(none.status, 422);
+
+    create(&app, &admin, body.clone()).await;
+    let dup_slug = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&admin),
+            Some(simple("Tee", "TEE-2", 1, 1)),
+        )
+        .await;
+    assert_eq!((dup_slug.status, dup_slug.code()), (409, "slug_taken"));
+    let dup_sku = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&admin),
+            Some(simple("Other tee", "tee-1", 1, 1)),
+        )
+        .await;
+    assert_eq!((dup_sku.status, dup_sku.code()), (409, "sku_taken"));
+}
+
+#[tokio::test]
+async fn drafts_and_archived_products_are_hidden_from_the_public() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let mut draft = simple("Secret Jacket", "JKT-1", 9900, 3);
+    draft["status"] = json!("draft");
+    let p = create(&app, &admin, draft).await;
+    assert_eq!(p["status"], "draft");
+    let slug = p["slug"].as_str().unwrap().to_string();
+    assert_eq!(slug, "secret-jacket");
+    assert_eq!(
+        app.get(&format!("/api/catalog/products/{slug}")).await.0,
+        404
+    );
+    let as_admin = app
+        .call(
+            Method::GET,
+            &format!("/api/catalog/products/{slug}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(as_admin.status, 200);
+    assert_eq!(app.get_json("/api/catalog/products").await["total"], 0);
+    let drafts = app
+        .call(
+            Method::GET,
+            "/api/catalog/products?status=draft",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(drafts.body["total"], 1);
+    assert_eq!(app.get("/api/catalog/products?status=draft").await.0, 403);
+
+    let id = p["id"].as_i64().unwrap();
+    let live = app
+        .call(
+            Method::PATCH,
+            &format!("/api/catalog/products/{id}"),
+            Some(&admin),
+            Some(json!({ "status": "active" })),
+        )
+        .await;
+    assert_eq!(live.status, 200);
+    let public = app.get_json(&format!("/api/catalog/products/{id}")).await;
+    assert_eq!(public["variants"][0]["sku"], "JKT-1");
+    assert_eq!(
+        public["price"]["min"],
+        json!({ "amount": 9900, "currency": "EUR" })
+    );
+    assert_eq!(public["in_stock"], true);
+    let archived = app
+        .call(
+            Method::DELETE,
+            &format!("/api/catalog/products/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(archived.body["status"], "archived");
+    assert_eq!(
+        app.get(&format!("/api/catalog/products/{slug}")).await.0,
+        404
+    );
+    assert_eq!(app.get("/api/catalog/products/999999").await.0, 404);
+}
+
+#[tokio::test]
+async fn public_reads_revalidate_with_etags() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let p = create(&app, &admin, simple("Mug", "MUG-1", 1200, 4)).await;
+    let path = format!("/api/catalog/products/{}", p["id"]);
+    let first = app.call(Method::GET, &path, None, None).await;
+    let etag = first.header("etag").unwrap().to_string();
+    assert!(first.header("cache-control").unwrap().contains("public"));
+    let again = app
+        .call_with(Method::GET, &path, None, None, &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(again.status, 304);
+    app.call(
+        Method::PATCH,
+        &path,
+        Some(&admin),
+        Some(json!({ "title": "Big Mug" })),
+    )
+    .await;
+    let changed = app
+        .call_with(Method::GET, &path, None, None, &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.body["title"], "Big Mug");
+    let list = app
+        .call(Method::GET, "/api/catalog/products", None, None)
+        .await;
+    let tag = list.header("etag").unwrap().to_string();
+    let list_again = app
+        .call_with(
+            Method::GET,
+            "/api/catalog/products",
+            None,
+            None,
+            &[("if-none-match", &tag)],
+        )
+        .await;
+    assert_eq!(list_again.status, 304);
+}
+
+#[tokio::test]
+async fn categories_form_a_tree_and_filters_include_descendants() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let post = |body: Value| {
+        app.call(
+            Method::POST,
+            "/api/catalog/categories",
+            Some(&admin),
+            Some(body),
+        )
+    };
+    let apparel = post(json!({ "name": "Apparel" })).await.body["id"]
+        .as_i64()
+        .unwrap();
+    let shirts = post(json!({ "name": "Shirts", "parent_id": apparel }))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let home = post(json!({ "name": "Home" })).await.body["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(post(json!({ "name": "Apparel" })).await.status, 409);
+    assert_eq!(
+        post(json!({ "name": "Orphan", "parent_id": 9999 }))
+            .await
+            .status,
+        422
+    );
+
+    let mut shirt = simple("Oxford Shirt", "SH-1", 3000, 2);
+    shirt["category_id"] = json!(shirts);
+    create(&app, &admin, shirt).await;
+    let mut pan = simple("Iron Pan", "PAN-1", 4000, 2);
+    pan["category_id"] = json!(home);
+    create(&app, &admin, pan).await;
+
+    let tree = app.get_json("/api/catalog/categories").await;
+    let roots = tree["items"].as_array().unwrap();
+    let apparel_node = roots.iter().find(|c| c["slug"] == "apparel").unwrap();
+    assert_eq!(apparel_node["product_count"], 1);
+    assert_eq!(apparel_node["children"][0]["slug"], "shirts");
+
+    let by_parent = app.get_json("/api/catalog/products?category=apparel").await;
+    assert_eq!(by_parent["total"], 1);
+    assert_eq!(by_parent["items"][0]["title"], "Oxford Shirt");
+    assert_eq!(
+        app.get_json(&format!("/api/catalog/products?category={home}"))
+            .await["total"],
+        1
+    );
+    assert_eq!(
+        app.get_json("/api/catalog/products?category=nowhere").await["total"],
+        0
+    );
+
+    let cycle = app
+        .call(
+            Method::PATCH,
+            &format!("/api/catalog/categories/{apparel}"),
+            Some(&admin),
+            Some(json!({ "parent_id": shirts })),
+        )
+        .await;
+    assert_eq!(cycle.status, 422);
+    let busy = app
+        .call(
+            Method::DELETE,
+            &format!("/api/catalog/categories/{apparel}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!((busy.status, busy.code()), (409, "category_not_empty"));
+    let empty = post(json!({ "name": "Garden" })).await.body["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        app.call(
+            Method::DELETE,
+            &format!("/api/catalog/categories/{empty}"),
+            Some(&admin),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+}
+
+#[tokio::test]
+async fn search_ranks_title_matches_first_matches_prefixes_and_tolerates_any_text() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let mut tee = simple("Cotton Tee", "TEE-9", 1500, 1);
+    tee["description"] = json!("Wear it under a shirt or on its own.");
+    create(&app, &admin, tee).await;
+    let mut shirt = simple("Linen Shirt", "SHIRT-9", 4500, 1);
+    shirt["description"] = json!("A light summer classic.");
+    create(&app, &admin, shirt).await;
+    let mut mug = simple("Enamel Mug", "MUG-9", 900, 1);
+    mug["description"] = json!("For camp coffee.");
+    create(&app, &admin, mug).await;
+
+    let titles = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let full = app.get_json("/api/catalog/products?q=shirt").await;
+    assert_eq!(
+        titles(&full),
+        ["Linen Shirt", "Cotton Tee"],
+        "a title match outranks a description match"
+    );
+    let prefix = app.get_json("/api/catalog/products?q=shi").await;
+    assert_eq!(titles(&prefix), ["Linen Shirt", "Cotton Tee"]);
+    assert_eq!(
+        titles(&app.get_json("/api/catalog/products?q=linen%20shi").await),
+        ["Linen Shirt"]
+    );
+    assert_eq!(
+        app.get_json("/api/catalog/products?q=sweater").await["total"],
+        0
+    );
+    for q in [
+        "%22",
+        "*",
+        "NEAR(",
+        "-shirt",
+        "title:shirt",
+        "%22shirt",
+        "(((",
+        "AND%20OR%20NOT",
+        "%00",
+    ] {
+        let (status, body) = app.get(&format!("/api/catalog/products?q={q}")).await;
+        assert_eq!(status, 200, "q={q}: {body}");
+    }
+    let renamed = app.get_json("/api/catalog/products?q=enamel").await["items"][0]["id"].clone();
+    app.call(
+        Method::PATCH,
+        &format!("/api/catalog/products/{renamed}"),
+        Some(&admin),
+        Some(json!({ "title": "Steel Cup" })),
+    )
+    .await;
+    assert_eq!(
+        app.get_json("/api/catalog/products?q=enamel").await["total"],
+        0,
+        "the index follows edits"
+    );
+    assert_eq!(
+        titles(&app.get_json("/api/catalog/products?q=steel").await),
+        ["Steel Cup"]
+    );
+}
+
+#[tokio::test]
+async fn bad_listing_parameters_are_422_and_bad_cursors_400() {
+    let app = spawn_shop().await;
+    for q in [
+        "limit=0",
+        "limit=101",
+        "sort=cheapest",
+        "min_price=-1",
+        "max_price=abc",
+        "in_stock=maybe",
+        "option.=x",
+    ] {
+        let (status, body) = app.get(&format!("/api/catalog/products?{q}")).await;
+        assert_eq!(status, 422, "{q}: {body}");
+    }
+    let (status, body) = app.get("/api/catalog/products?cursor=garbage").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(app.get("/api/catalog/variants").await.0, 422);
+    assert_eq!(app.get("/api/catalog/variants?ids=1,x").await.0, 422);
+    assert_eq!(app.get("/api/catalog/nothing").await.0, 404);
+}
+
+/// A small catalog with known attributes, for brute-force checks.
+struct Item {
+    id: i64,
+    price: i64,
+    tags: Vec<&'static str>,
+    sizes: Vec<&'static str>,
+    stock: i64,
+}
+
+/// Which items a filter should keep.
+type Keep = Box<dyn Fn(&Item) -> bool>;
+
+#[tokio::test]
+async fn filters_and_facets_agree_with_a_brute_force_count() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    const TAGS: [&str; 3] = ["eco", "sale", "new"];
+    const SIZES: [&str; 3] = ["S", "M", "L"];
+    let mut items = Vec::new();
+    for n in 0..24_i64 {
+        let tags: Vec<&str> = TAGS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| (n + *i as i64) % (*i as i64 + 2) == 0)
+            .map(|(_, t)| *t)
+            .collect();
+        let sizes: Vec<&str> = SIZES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| (n * 7 + *i as i64) % 3 != 0)
+            .map(|(_, s)| *s)
+            .collect();
+        let sizes = if sizes.is_empty() { vec!["M"] } else { sizes };
+        let price = 500 + (n * 379) % 5000;
+        let stock = if n % 4 == 0 { 0 } else { n };
+        let variants: Vec<Value> = sizes
+            .iter()
+            .map(|s| json!({ "sku": format!("P{n}-{s}"), "price": price, "stock": stock, "options": { "size": s } }))
+            .collect();
+        let p = create(&app, &admin, json!({ "title": format!("Item {n}"), "status": "active", "tags": tags, "variants": variants })).await;
+        items.push(Item {
+            id: p["id"].as_i64().unwrap(),
+            price,
+            tags,
+            sizes,
+            stock,
+        });
+    }
+    let cases: Vec<(&str, Keep)> = vec![
+        ("", Box::new(|_| true)),
+        ("tag=eco", Box::new(|i| i.tags.contains(&"eco"))),
+        (
+            "tag=eco,sale",
+            Box::new(|i| i.tags.contains(&"eco") && i.tags.contains(&"sale")),
+        ),
+        (
+            "min_price=1000&max_price=3000",
+            Box::new(|i| (1000..=3000).contains(&i.price)),
+        ),
+        ("in_stock=true", Box::new(|i| i.stock > 0)),
+        ("option.size=L", Box::new(|i| i.sizes.contains(&"L"))),
+        (
+            "option.size=S&tag=new&in_stock=true",
+            Box::new(|i| i.sizes.contains(&"S") && i.tags.contains(&"new") && i.stock > 0),
+        ),
+    ];
+    for (query, keep) in cases {
+        let expected: Vec<&Item> = items.iter().filter(|i| keep(i)).collect();
+        let first = app
+            .get_json(&format!("/api/catalog/products?limit=3&{query}"))
+            .await;
+        assert_eq!(
+            first["total"].as_i64().unwrap(),
+            expected.len() as i64,
+            "total for {query}"
+        );
+        let got: HashSet<i64> = all_pages(&app, query)
+            .await
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
+        let want: HashSet<i64> = expected.iter().map(|i| i.id).collect();
+        assert_eq!(got, want, "items for {query}");
+        let mut tag_counts: BTreeMap<String, i64> = BTreeMap::new();
+        let mut size_counts: BTreeMap<String, i64> = BTreeMap::new();
+        for i in &expected {
+            for t in &i.tags {
+                *tag_counts.entry(t.to_string()).or_default() += 1;
+            }
+            for s in &i.sizes {
+                *size_counts.entry(s.to_string()).or_default() += 1;
+            }
+        }
+        let facet = |list: &Value| -> BTreeMap<String, i64> {
+            list.as_array()
+                .unwrap_or(&Vec::new())
+                .iter()
+                .map(|f| {
+                    (
+                        f["value"].as_str().unwrap().to_string(),
+                        f["count"].as_i64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            facet(&first["facets"]["tags"]),
+            tag_counts,
+            "tag facets for {query}"
+        );
+        assert_eq!(
+            facet(&first["facets"]["options"]["size"]),
+            size_counts,
+            "size facets for {query}"
+        );
+        let min = expected.iter().map(|i| i.price).min();
+        assert_eq!(
+            first["facets"]["price"]["min"]["amount"].as_i64(),
+            min,
+            "price facet for {query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_never_repeat_or_skip_while_products_are_added() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let mut original = HashSet::new();
+    for n in 0..20 {
+        let p = create(
+            &app,
+            &admin,
+            simple(
+                &format!("Base {n}"),
+                &format!("B-{n}"),
+                100 * ((n * 7) % 11),
+                1,
+            ),
+        )
+        .await;
+        original.insert(p["id"].as_i64().unwrap());
+    }
+    for sort in ["newest", "price_asc", "price_desc"] {
+        let mut seen: Vec<i64> = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut inserted = 0;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/catalog/products?sort={sort}&limit=6&cursor={c}"),
+                None => format!("/api/catalog/products?sort={sort}&limit=6"),
+            };
+            let page = app.get_json(&path).await;
+            seen.extend(
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i["id"].as_i64().unwrap()),
+            );
+            for _ in 0..2 {
+                inserted += 1;
+                create(
+                    &app,
+                    &admin,
+                    simple(
+                        &format!("{sort} new {inserted}"),
+                        &format!("{sort}-N{inserted}"),
+                        450,
+                        1,
+                    ),
+                )
+                .await;
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => break,
+            }
+        }
+        let unique: HashSet<i64> = seen.iter().copied().collect();
+        assert_eq!(unique.len(), seen.len(), "{sort}: an item was repeated");
+        assert!(
+            original.is_subset(&unique),
+            "{sort}: an item that existed throughout was skipped"
+        );
+    }
+    let page = app
+        .get_json("/api/catalog/products?sort=price_asc&limit=1")
+        .await;
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (status, _) = app
+        .get(&format!(
+            "/api/catalog/products?sort=newest&cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(status, 400, "a cursor belongs to its sort order");
+}
+
+#[tokio::test]
+async fn variants_are_looked_up_by_id_with_their_product() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let p = create(&app, &admin, simple("Lamp", "LAMP-1", 2500, 3)).await;
+    let id = p["variants"][0]["id"].as_i64().unwrap();
+    let added = app
+        .call(Method::POST, &format!("/api/catalog/products/{}/variants", p["id"]), Some(&admin), Some(json!({ "sku": "LAMP-2", "price": 3500, "stock": 0, "options": { "color": "Brass" } })))
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let second = added.body["id"].as_i64().unwrap();
+    let found = app
+        .get_json(&format!("/api/catalog/variants?ids={id},{second},424242"))
+        .await;
+    let items = found["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["product_title"], "Lamp");
+    assert_eq!(items[1]["options"]["color"], "Brass");
+    let detail = app
+        .get_json(&format!("/api/catalog/products/{}", p["id"]))
+        .await;
+    assert_eq!(detail["price"]["max"]["amount"], 3500);
+    let patched = app
+        .call(
+            Method::PATCH,
+            &format!("/api/catalog/variants/{second}"),
+            Some(&admin),
+            Some(json!({ "stock": 5, "price": -3 })),
+        )
+        .await;
+    assert_eq!(
+        patched.status, 422,
+        "nothing is written when a field is invalid"
+    );
+    let patched = app
+        .call(
+            Method::PATCH,
+            &format!("/api/catalog/variants/{second}"),
+            Some(&admin),
+            Some(json!({ "sku": "LAMP-1" })),
+        )
+        .await;
+    assert_eq!((patched.status, patched.code()), (409, "sku_taken"));
+}
+
+#[tokio::test]
+async fn fifty_concurrent_reservations_for_ten_in_stock_hold_exactly_ten() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let p = create(&app, &admin, simple("Limited Print", "PRINT-1", 5000, 10)).await;
+    let variant = p["variants"][0]["id"].as_i64().unwrap();
+    let denied = app
+        .call(
+            Method::POST,
+            "/internal/catalog/reservations",
+            None,
+            Some(json!({ "key": "x", "lines": [] })),
+        )
+        .await;
+    assert_eq!(denied.status, 401);
+
+    let attempts = (0..50).map(|n| {
+        internal(
+            &app,
+            Method::POST,
+            "/internal/catalog/reservations",
+            Some(json!({ "key": format!("order-{n}"), "lines": [{ "variant_id": variant, "quantity": 1 }] })),
+        )
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let held = results.iter().filter(|r| r.status == 201).count();
+    let refused = results
+        .iter()
+        .filter(|r| r.status == 409 && r.code() == "insufficient_stock")
+        .count();
+    assert_eq!((held, refused), (10, 40));
+    let detail = app
+        .get_json(&format!("/api/catalog/products/{}", p["id"]))
+        .await;
+    assert_eq!(detail["variants"][0]["stock"], 0);
+    assert_eq!(detail["in_stock"], false);
+}
+
+#[tokio::test]
+async fn reservations_are_idempotent_and_commit_release_and_expire() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let p = create(&app, &admin, simple("Kettle", "KET-1", 3900, 5)).await;
+    let variant = p["variants"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/catalog/products/{}", p["id"]);
+    let stock = || async {
+        app.get_json(&path).await["variants"][0]["stock"]
+            .as_i64()
+            .unwrap()
+    };
+    let reserve = |key: &str, quantity: i64, ttl: i64| {
+        internal(
+            &app,
+            Method::POST,
+            "/internal/catalog/reservations",
+            Some(
+                json!({ "key": key, "ttl_seconds": ttl, "lines": [{ "variant_id": variant, "quantity": quantity }] }),
+            ),
+        )
+    };
+
+    let first = reserve("order-a", 2, 600).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.body["lines"][0]["unit_price"]["amount"], 3900);
+    let again = reserve("order-a", 2, 600).await;
+    assert_eq!(
+        (again.status, again.body["id"].clone()),
+        (200, first.body["id"].clone())
+    );
+    assert_eq!(stock().await, 3);
+
+    let too_many = reserve("order-b", 4, 600).await;
+    assert_eq!(
+        (too_many.status, too_many.code()),
+        (409, "insufficient_stock")
+    );
+    assert_eq!(
+        too_many.body["error"]["details"]["lines"][0]["available"],
+        3
+    );
+
+    let id = first.body["id"].as_i64().unwrap();
+    let committed = internal(
+        &app,
+        Method::POST,
+        &format!("/internal/catalog/reservations/{id}/commit"),
+        None,
+    )
+    .await;
+    assert_eq!(committed.body["status"], "committed");
+    assert_eq!(
+        internal(
+            &app,
+            Method::POST,
+            &format!("/internal/catalog/reservations/{id}/commit"),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(stock().await, 3, "committing turns the hold into a sale");
+    let late_release = internal(
+        &app,
+        Method::POST,
+        &format!("/internal/catalog/reservations/{id}/release"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (late_release.status, late_release.code()),
+        (409, "reservation_committed")
+    );
+
+    let second = reserve("order-c", 3, 600).await;
+    let second_id = second.body["id"].as_i64().unwrap();
+    assert_eq!(stock().await, 0);
+    let released = internal(
+        &app,
+        Method::POST,
+        &format!("/internal/catalog/reservations/{second_id}/release"),
+        None,
+    )
+    .await;
+    assert_eq!(released.body["status"], "released");
+    assert_eq!(stock().await, 3);
+    let commit_released = internal(
+        &app,
+        Method::POST,
+        &format!("/internal/catalog/reservations/{second_id}/commit"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (commit_released.status, commit_released.code()),
+        (409, "reservation_released")
+    );
+
+    let short = reserve("order-d", 3, 1).await;
+    let short_id = short.body["id"].as_i64().unwrap();
+    assert_eq!(stock().await, 0);
+    // The server is a separate process on the real clock: one short wait.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(stock().await, 3, "an expired hold returns its stock");
+    let expired = internal(
+        &app,
+        Method::GET,
+        &format!("/internal/catalog/reservations/{short_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(expired.body["status"], "expired");
+    let commit_expired = internal(
+        &app,
+        Method::POST,
+        &format!("/internal/catalog/reservations/{short_id}/commit"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (commit_expired.status, commit_expired.code()),
+        (409, "reservation_expired")
+    );
+    assert_eq!(
+        internal(
+            &app,
+            Method::GET,
+            "/internal/catalog/reservations/999",
+            None
+        )
+        .await
+        .status,
+        404
+    );
+}
