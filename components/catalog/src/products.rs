@@ -6,6 +6,7 @@ use crate::schema::available_sql;
 use edgecart_kit::auth::{self, Principal, Role};
 use edgecart_kit::db::{Db, RowExt, int, is_unique_violation, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
+use edgecart_kit::idempotency;
 use edgecart_kit::{ApiError, ApiResult, now};
 use serde_json::{Value, json};
 use spin_sdk::http::StatusCode;
@@ -258,9 +259,31 @@ async fn in_transaction<T>(db: &Db, f: impl AsyncFnOnce() -> ApiResult<T>) -> Ap
     }
 }
 
-/// `POST /products` (admin) → 201 detail.
+/// `POST /products` (admin) → 201 detail. With an `Idempotency-Key`, a retry
+/// gets the first answer instead of a second product (or a 409).
 pub async fn create(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
-    auth::require_admin(ctx).await?;
+    let admin = auth::require_admin(ctx).await?;
+    let Some(key) = idempotency::key_of(ctx)? else {
+        return Ok(json(StatusCode::CREATED, &create_product(ctx, db).await?));
+    };
+    let scope = format!("create-product:{}", admin.user_id);
+    match idempotency::claim(db, &scope, &key, &ctx.body).await? {
+        idempotency::Claim::Replay(reply) => Ok(reply),
+        idempotency::Claim::Run(claimed) => match create_product(ctx, db).await {
+            Ok(detail) => {
+                let body = serde_json::to_vec(&detail).unwrap_or_default();
+                idempotency::complete(db, &claimed, StatusCode::CREATED, &body).await?;
+                Ok(json(StatusCode::CREATED, &detail))
+            }
+            Err(e) => {
+                idempotency::abandon(db, &claimed).await;
+                Err(e)
+            }
+        },
+    }
+}
+
+async fn create_product(ctx: &Ctx, db: &Db) -> ApiResult<Value> {
     let body = input::object(ctx.json()?)?;
     let mut e = Errors::default();
     input::only(
@@ -337,7 +360,7 @@ pub async fn create(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
         Ok(id)
     })
     .await?;
-    Ok(json(StatusCode::CREATED, &detail(db, id).await?))
+    detail(db, id).await
 }
 
 /// `PATCH /products/{id}` (admin).

@@ -102,6 +102,10 @@ const MIGRATIONS: &[Migration] = &[Migration {
         "CREATE INDEX reservation_lines_by_variant ON reservation_lines(variant_id)",
         "CREATE INDEX reservations_held ON reservations(status, expires_at)",
     ],
+}, Migration {
+    version: 2,
+    name: "idempotency keys for admin creates",
+    statements: &[edgecart_kit::idempotency::TABLE],
 }];
 
 /// Opens (and on first use migrates) the catalog database.

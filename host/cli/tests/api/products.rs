@@ -147,6 +147,42 @@ async fn only_admins_write_and_every_invalid_field_is_reported() {
 }
 
 #[tokio::test]
+async fn a_retried_create_with_an_idempotency_key_returns_the_first_product() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let body = simple("Desk Lamp", "DL-1", 4900, 2);
+    let post = async |body: Value, key: &str| {
+        app.call_with(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&admin),
+            Some(body),
+            &[("idempotency-key", key)],
+        )
+        .await
+    };
+    let first = post(body.clone(), "create-lamp").await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let retry = post(body.clone(), "create-lamp").await;
+    assert_eq!(retry.status, 201);
+    assert_eq!(retry.body["id"], first.body["id"]);
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    let other = post(simple("Floor Lamp", "FL-1", 9900, 2), "create-lamp").await;
+    assert_eq!(
+        (other.status, other.code()),
+        (422, "idempotency_key_reused")
+    );
+    assert_eq!(app.get_json("/api/catalog/products").await["total"], 1);
+    let failed = post(simple("Desk Lamp", "DL-2", 1, 1), "dup-slug").await;
+    assert_eq!(failed.status, 409);
+    let fixed = post(simple("Desk Lamp", "DL-2", 1, 1), "dup-slug").await;
+    assert_eq!(
+        fixed.status, 409,
+        "a failed request stores nothing: the retry runs again"
+    );
+}
+
+#[tokio::test]
 async fn drafts_and_archived_products_are_hidden_from_the_public() {
     let app = spawn_shop().await;
     let admin = app.admin_token().await;
