@@ -19,13 +19,17 @@ step "lints (host crates, then the components as wasm32-wasip2)"
 cargo clippy --all-targets --locked -- -D warnings
 cargo clippy --release --target wasm32-wasip2 --locked -p edgecart-kit -p users -p catalog -p web -- -D warnings
 
+step "test tools (schemathesis, localstripe) into $target/tools-venv"
+venv="$target/tools-venv"
+case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
+if [ ! -x "$venv/bin/schemathesis" ] || [ ! -x "$venv/bin/localstripe" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet schemathesis localstripe
+fi
+export PATH="$venv/bin:$PATH"
+
 step "unit and black-box tests"
 cargo test --locked
 
 step "API contract (schemathesis against docs/api/openapi.yaml)"
-venv="$target/tools-venv"
-if [ ! -x "$venv/bin/schemathesis" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet schemathesis
-fi
-PATH="$venv/bin:$PATH" python3 tests/contract/run.py
+python3 tests/contract/run.py

@@ -1,0 +1,15 @@
+//! The host's commerce services, outside the component sandbox.
+//!
+//! - [`payments`]: one [`payments::PaymentGateway`] trait with two gateways —
+//!   [`payments::stripe::StripeGateway`] (Stripe's REST API, form-encoded, an
+//!   `Idempotency-Key` on every mutating call) and
+//!   [`payments::sandbox::SandboxGateway`] (the embedded default: Stripe's test
+//!   payment methods, durable in a libSQL file, so the shop works end to end with
+//!   no account);
+//! - [`webhook`]: verification of `Stripe-Signature` headers.
+//!
+//! This crate never links wasmtime; `host/cli` wires it to the runtime.
+#![deny(missing_docs)]
+
+pub mod payments;
+pub mod webhook;
