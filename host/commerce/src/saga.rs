@@ -1,0 +1,424 @@
+//! A durable saga engine: a sequence of idempotent steps, each recorded in libSQL
+//! before and after it runs, with compensations run in reverse when a step fails.
+//!
+//! Rules the checkout relies on:
+//! - **Durable.** The saga's state and every step's start and outcome are
+//!   committed before the next action, so after a crash [`Engine::resume_all`]
+//!   continues each unfinished saga from its record.
+//! - **Idempotent.** A step receives a key (`<saga>:<step>`, and
+//!   `<saga>:<step>:undo` for its compensation) to pass to the service it calls;
+//!   re-running a step after a crash must return the first result (a payment
+//!   gateway's `Idempotency-Key`, a reservation's key).
+//! - **Retries.** A [`StepError::Retryable`] is retried with exponential backoff up
+//!   to [`Policy::max_attempts`]; a [`StepError::Fatal`] is not.
+//! - **Compensation.** On a fatal error, the steps that completed are compensated
+//!   in reverse. When retries run out, the failing step's outcome is unknown (the
+//!   payment may have gone through), so it is compensated too; compensations must
+//!   therefore accept "nothing to undo". A compensation is retried like a step;
+//!   if it still fails, the saga ends `stuck` for an operator (and an alert).
+//!
+//! Terminal states: `completed`, `failed` (compensated, with the reason) and
+//! `stuck`.
+
+use libsql::{Connection, params};
+use serde_json::Value;
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+/// Why a step failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepError {
+    /// Worth retrying with the same key (timeouts, 5xx, unavailable).
+    Retryable(String),
+    /// Final: compensate (a declined card, no stock).
+    Fatal(String),
+}
+
+/// What a step sees.
+#[derive(Debug, Clone)]
+pub struct StepCtx {
+    /// The saga's id.
+    pub saga: String,
+    /// The saga's input.
+    pub input: Value,
+    /// Outputs of the steps that completed, by step name.
+    pub outputs: serde_json::Map<String, Value>,
+    /// The idempotency key for this call.
+    pub key: String,
+}
+
+/// A boxed step future.
+pub type StepFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StepError>> + Send + 'a>>;
+
+/// One step of a saga.
+pub trait Step: Send + Sync {
+    /// Stable name (part of idempotency keys and the record).
+    fn name(&self) -> &'static str;
+    /// Does the step; the output is recorded and visible to later steps.
+    fn run<'a>(&'a self, ctx: &'a StepCtx) -> StepFuture<'a, Value>;
+    /// Undoes the step (must accept that there is nothing to undo).
+    fn compensate<'a>(&'a self, ctx: &'a StepCtx) -> StepFuture<'a, ()>;
+}
+
+/// Retry policy.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Attempts per step or compensation, the first included.
+    pub max_attempts: u32,
+    /// Delay before the second attempt; doubles each time.
+    pub first_backoff: Duration,
+    /// Longest delay between attempts.
+    pub max_backoff: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            max_attempts: 5,
+            first_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+/// How a saga ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every step completed.
+    Completed,
+    /// A step failed and everything done was undone.
+    Failed(String),
+    /// A compensation could not be done: needs an operator.
+    Stuck(String),
+}
+
+fn db_error(e: libsql::Error) -> String {
+    format!("saga database: {e}")
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
+        .unwrap_or(0)
+}
+
+/// Runs sagas of one kind (one list of steps) over a libSQL database.
+pub struct Engine {
+    conn: Arc<Mutex<Connection>>,
+    _db: Arc<libsql::Database>,
+    steps: Vec<Arc<dyn Step>>,
+    policy: Policy,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field(
+                "steps",
+                &self.steps.iter().map(|s| s.name()).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+struct Record {
+    input: Value,
+    state: String,
+    step: i64,
+}
+
+impl Engine {
+    /// Opens (creating) the saga database at `path`.
+    pub async fn open(
+        path: &Path,
+        steps: Vec<Arc<dyn Step>>,
+        policy: Policy,
+    ) -> Result<Engine, String> {
+        let db = libsql::Builder::new_local(path)
+            .build()
+            .await
+            .map_err(db_error)?;
+        let conn = db.connect().map_err(db_error)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA busy_timeout = 5000;
+             CREATE TABLE IF NOT EXISTS sagas (
+                id TEXT PRIMARY KEY, input TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('running', 'compensating', 'completed', 'failed', 'stuck')),
+                step INTEGER NOT NULL, reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS saga_steps (
+                saga TEXT NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL,
+                phase TEXT NOT NULL CHECK (phase IN ('forward', 'undo')),
+                status TEXT NOT NULL CHECK (status IN ('started', 'done', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0, output TEXT, error TEXT, updated_at INTEGER NOT NULL,
+                PRIMARY KEY (saga, step, phase));
+             CREATE INDEX IF NOT EXISTS sagas_unfinished ON sagas(state) WHERE state IN ('running', 'compensating');",
+        )
+        .await
+        .map_err(db_error)?;
+        Ok(Engine {
+            conn: Arc::new(Mutex::new(conn)),
+            _db: Arc::new(db),
+            steps,
+            policy,
+        })
+    }
+
+    /// Records a new saga (idempotent by id: starting it twice is one saga).
+    pub async fn start(&self, id: &str, input: &Value) -> Result<(), String> {
+        let conn = self.conn.lock().await;
+        conn.execute(
+            "INSERT INTO sagas (id, input, state, step, created_at, updated_at) VALUES (?1, ?2, 'running', 0, ?3, ?3)
+             ON CONFLICT (id) DO NOTHING",
+            params![id, input.to_string(), now()],
+        )
+        .await
+        .map_err(db_error)
+        .map(|_| ())
+    }
+
+    async fn load(&self, id: &str) -> Result<Record, String> {
+        let conn = self.conn.lock().await;
+        let mut rows = conn
+            .query(
+                "SELECT input, state, step FROM sagas WHERE id = ?1",
+                params![id],
+            )
+            .await
+            .map_err(db_error)?;
+        let r = rows
+            .next()
+            .await
+            .map_err(db_error)?
+            .ok_or_else(|| format!("no saga {id}"))?;
+        let input: String = r.get(0).map_err(db_error)?;
+        Ok(Record {
+            input: serde_json::from_str(&input).unwrap_or(Value::Null),
+            state: r.get(1).map_err(db_error)?,
+            step: r.get(2).map_err(db_error)?,
+        })
+    }
+
+    async fn outputs(&self, id: &str) -> Result<serde_json::Map<String, Value>, String> {
+        let conn = self.conn.lock().await;
+        let mut rows = conn
+            .query(
+                "SELECT name, output FROM saga_steps WHERE saga = ?1 AND phase = 'forward' AND status = 'done' ORDER BY step",
+                params![id],
+            )
+            .await
+            .map_err(db_error)?;
+        let mut out = serde_json::Map::new();
+        while let Some(r) = rows.next().await.map_err(db_error)? {
+            let name: String = r.get(0).map_err(db_error)?;
+            let output: Option<String> = r.get(1).map_err(db_error)?;
+            out.insert(
+                name,
+                output
+                    .and_then(|o| serde_json::from_str(&o).ok())
+                    .unwrap_or(Value::Null),
+            );
+        }
+        Ok(out)
+    }
+
+    async fn set_state(
+        &self,
+        id: &str,
+        state: &str,
+        step: i64,
+        reason: Option<&str>,
+    ) -> Result<(), String> {
+        let conn = self.conn.lock().await;
+        conn.execute(
+            "UPDATE sagas SET state = ?1, step = ?2, reason = COALESCE(?3, reason), updated_at = ?4 WHERE id = ?5",
+            params![state, step, reason, now(), id],
+        )
+        .await
+        .map_err(db_error)
+        .map(|_| ())
+    }
+
+    async fn mark(
+        &self,
+        id: &str,
+        step: i64,
+        phase: &str,
+        status: &str,
+        output: Option<String>,
+        error: Option<String>,
+    ) -> Result<(), String> {
+        let name = self
+            .steps
+            .get(usize::try_from(step).unwrap_or(usize::MAX))
+            .map_or("?", |s| s.name());
+        let conn = self.conn.lock().await;
+        conn.execute(
+            "INSERT INTO saga_steps (saga, step, name, phase, status, attempts, output, error, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 = 'started' THEN 1 ELSE 0 END, ?6, ?7, ?8)
+             ON CONFLICT (saga, step, phase) DO UPDATE SET status = excluded.status,
+                attempts = saga_steps.attempts + CASE WHEN excluded.status = 'started' THEN 1 ELSE 0 END,
+                output = COALESCE(excluded.output, saga_steps.output), error = excluded.error, updated_at = excluded.updated_at",
+            params![id, step, name, phase, status, output, error, now()],
+        )
+        .await
+        .map_err(db_error)
+        .map(|_| ())
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        self.policy
+            .first_backoff
+            .saturating_mul(factor)
+            .min(self.policy.max_backoff)
+    }
+
+    /// Runs (or resumes) a saga to a terminal state.
+    pub async fn run(&self, id: &str) -> Result<Outcome, String> {
+        loop {
+            let rec = self.load(id).await?;
+            let count = i64::try_from(self.steps.len()).unwrap_or(i64::MAX);
+            match rec.state.as_str() {
+                "completed" => return Ok(Outcome::Completed),
+                "failed" | "stuck" => {
+                    let reason = self.reason(id).await?;
+                    return Ok(if rec.state == "failed" {
+                        Outcome::Failed(reason)
+                    } else {
+                        Outcome::Stuck(reason)
+                    });
+                }
+                "running" if rec.step >= count => {
+                    self.set_state(id, "completed", rec.step, None).await?
+                }
+                "running" => self.forward(id, &rec).await?,
+                _ => self.backward(id, &rec).await?,
+            }
+        }
+    }
+
+    async fn reason(&self, id: &str) -> Result<String, String> {
+        let conn = self.conn.lock().await;
+        let mut rows = conn
+            .query(
+                "SELECT COALESCE(reason, '') FROM sagas WHERE id = ?1",
+                params![id],
+            )
+            .await
+            .map_err(db_error)?;
+        Ok(match rows.next().await.map_err(db_error)? {
+            Some(r) => r.get(0).map_err(db_error)?,
+            None => String::new(),
+        })
+    }
+
+    /// Runs the current forward step with retries, then records where to go next.
+    async fn forward(&self, id: &str, rec: &Record) -> Result<(), String> {
+        let i = rec.step;
+        let step = Arc::clone(&self.steps[usize::try_from(i).map_err(|e| e.to_string())?]);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.mark(id, i, "forward", "started", None, None).await?;
+            let ctx = StepCtx {
+                saga: id.to_string(),
+                input: rec.input.clone(),
+                outputs: self.outputs(id).await?,
+                key: format!("{id}:{}", step.name()),
+            };
+            match step.run(&ctx).await {
+                Ok(output) => {
+                    self.mark(id, i, "forward", "done", Some(output.to_string()), None)
+                        .await?;
+                    return self.set_state(id, "running", i + 1, None).await;
+                }
+                Err(StepError::Retryable(e)) if attempt < self.policy.max_attempts => {
+                    tracing::warn!(saga = id, step = step.name(), attempt, error = %e, "step failed, retrying");
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                }
+                Err(StepError::Retryable(e)) => {
+                    // The outcome is unknown: undo this step too.
+                    self.mark(id, i, "forward", "failed", None, Some(e.clone()))
+                        .await?;
+                    let reason = format!("{} kept failing: {e}", step.name());
+                    return self.set_state(id, "compensating", i, Some(&reason)).await;
+                }
+                Err(StepError::Fatal(e)) => {
+                    self.mark(id, i, "forward", "failed", None, Some(e.clone()))
+                        .await?;
+                    let reason = format!("{}: {e}", step.name());
+                    return self
+                        .set_state(id, "compensating", i - 1, Some(&reason))
+                        .await;
+                }
+            }
+        }
+    }
+
+    /// Compensates the step at `rec.step` (then the one before), down to none.
+    async fn backward(&self, id: &str, rec: &Record) -> Result<(), String> {
+        let i = rec.step;
+        if i < 0 {
+            return self.set_state(id, "failed", i, None).await;
+        }
+        let step = Arc::clone(&self.steps[usize::try_from(i).map_err(|e| e.to_string())?]);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.mark(id, i, "undo", "started", None, None).await?;
+            let ctx = StepCtx {
+                saga: id.to_string(),
+                input: rec.input.clone(),
+                outputs: self.outputs(id).await?,
+                key: format!("{id}:{}:undo", step.name()),
+            };
+            match step.compensate(&ctx).await {
+                Ok(()) => {
+                    self.mark(id, i, "undo", "done", None, None).await?;
+                    return self.set_state(id, "compensating", i - 1, None).await;
+                }
+                Err(StepError::Retryable(e)) if attempt < self.policy.max_attempts => {
+                    tracing::warn!(saga = id, step = step.name(), attempt, error = %e, "compensation failed, retrying");
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                }
+                Err(StepError::Retryable(e) | StepError::Fatal(e)) => {
+                    self.mark(id, i, "undo", "failed", None, Some(e.clone()))
+                        .await?;
+                    tracing::error!(saga = id, step = step.name(), error = %e, "compensation failed: the saga needs an operator");
+                    let reason = format!("undoing {} failed: {e}", step.name());
+                    return self.set_state(id, "stuck", i, Some(&reason)).await;
+                }
+            }
+        }
+    }
+
+    /// Ids of the sagas not in a terminal state (to resume after a restart).
+    pub async fn unfinished(&self) -> Result<Vec<String>, String> {
+        let conn = self.conn.lock().await;
+        let mut rows = conn
+            .query("SELECT id FROM sagas WHERE state IN ('running', 'compensating') ORDER BY created_at, id", ())
+            .await
+            .map_err(db_error)?;
+        let mut ids = Vec::new();
+        while let Some(r) = rows.next().await.map_err(db_error)? {
+            ids.push(r.get(0).map_err(db_error)?);
+        }
+        Ok(ids)
+    }
+
+    /// Runs every unfinished saga to a terminal state; returns how each ended.
+    pub async fn resume_all(&self) -> Result<Vec<(String, Outcome)>, String> {
+        let mut out = Vec::new();
+        for id in self.unfinished().await? {
+            let outcome = self.run(&id).await?;
+            out.push((id, outcome));
+        }
+        Ok(out)
+    }
+}

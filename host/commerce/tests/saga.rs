@@ -1,0 +1,295 @@
+//! The saga engine over a real libSQL file, with steps that call an idempotent
+//! in-process service (a ledger that applies each key's effect once, as a payment
+//! gateway or a reservation service does), including a crash between a step's
+//! effect and its record.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed setup step fails the test"
+)]
+
+use edgecart_commerce::saga::{Engine, Outcome, Policy, Step, StepCtx, StepError, StepFuture};
+use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// An idempotent service: a key's effect applies once; undo removes it.
+#[derive(Default)]
+struct Ledger {
+    /// Effects in force, by forward key.
+    active: Mutex<Vec<String>>,
+    /// How many times each key's effect was actually applied.
+    applied: Mutex<HashMap<String, u32>>,
+    /// Calls in order (`run:<key>` / `undo:<key>`).
+    calls: Mutex<Vec<String>>,
+}
+
+impl Ledger {
+    fn apply(&self, key: &str) {
+        self.calls.lock().unwrap().push(format!("run:{key}"));
+        let mut active = self.active.lock().unwrap();
+        if !active.iter().any(|k| k == key) {
+            active.push(key.to_string());
+            *self
+                .applied
+                .lock()
+                .unwrap()
+                .entry(key.to_string())
+                .or_default() += 1;
+        }
+    }
+
+    fn undo(&self, forward_key: &str) {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("undo:{forward_key}"));
+        self.active.lock().unwrap().retain(|k| k != forward_key);
+    }
+
+    fn active(&self) -> Vec<String> {
+        self.active.lock().unwrap().clone()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Act {
+    Ok,
+    Retryable,
+    Fatal,
+    /// The effect happens, then the process "dies" before the step is recorded.
+    Hang,
+}
+
+struct TestStep {
+    name: &'static str,
+    ledger: Arc<Ledger>,
+    script: Mutex<VecDeque<Act>>,
+    undo_fails: bool,
+}
+
+impl TestStep {
+    fn boxed(name: &'static str, ledger: &Arc<Ledger>, script: &[Act]) -> Arc<dyn Step> {
+        Arc::new(TestStep {
+            name,
+            ledger: Arc::clone(ledger),
+            script: Mutex::new(script.iter().copied().collect()),
+            undo_fails: false,
+        })
+    }
+}
+
+impl Step for TestStep {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn run<'a>(&'a self, ctx: &'a StepCtx) -> StepFuture<'a, Value> {
+        Box::pin(async move {
+            let act = self.script.lock().unwrap().pop_front().unwrap_or(Act::Ok);
+            match act {
+                Act::Ok => {
+                    self.ledger.apply(&ctx.key);
+                    Ok(json!({ "key": ctx.key, "seen": ctx.outputs.len() }))
+                }
+                Act::Retryable => Err(StepError::Retryable("timed out".into())),
+                Act::Fatal => Err(StepError::Fatal("declined".into())),
+                Act::Hang => {
+                    self.ledger.apply(&ctx.key);
+                    std::future::pending::<()>().await;
+                    unreachable!()
+                }
+            }
+        })
+    }
+
+    fn compensate<'a>(&'a self, ctx: &'a StepCtx) -> StepFuture<'a, ()> {
+        Box::pin(async move {
+            if self.undo_fails {
+                return Err(StepError::Fatal("refund refused".into()));
+            }
+            self.ledger.undo(ctx.key.trim_end_matches(":undo"));
+            Ok(())
+        })
+    }
+}
+
+fn policy() -> Policy {
+    Policy {
+        max_attempts: 3,
+        first_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+    }
+}
+
+async fn engine(path: &std::path::Path, steps: Vec<Arc<dyn Step>>) -> Engine {
+    Engine::open(path, steps, policy()).await.unwrap()
+}
+
+#[tokio::test]
+async fn every_step_runs_once_in_order_and_sees_earlier_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Arc::new(Ledger::default());
+    let steps = vec![
+        TestStep::boxed("reserve", &ledger, &[]),
+        TestStep::boxed("pay", &ledger, &[]),
+        TestStep::boxed("commit", &ledger, &[]),
+    ];
+    let e = engine(&dir.path().join("saga.db"), steps).await;
+    e.start("order-1", &json!({ "order": 1 })).await.unwrap();
+    e.start("order-1", &json!({ "order": 1 })).await.unwrap();
+    assert_eq!(e.run("order-1").await.unwrap(), Outcome::Completed);
+    assert_eq!(
+        ledger.active(),
+        ["order-1:reserve", "order-1:pay", "order-1:commit"]
+    );
+    assert_eq!(e.unfinished().await.unwrap(), Vec::<String>::new());
+    assert_eq!(
+        e.run("order-1").await.unwrap(),
+        Outcome::Completed,
+        "running a finished saga changes nothing"
+    );
+    assert_eq!(ledger.calls.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_fatal_failure_undoes_the_completed_steps_in_reverse() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Arc::new(Ledger::default());
+    let steps = vec![
+        TestStep::boxed("reserve", &ledger, &[]),
+        TestStep::boxed("hold", &ledger, &[]),
+        TestStep::boxed("pay", &ledger, &[Act::Fatal]),
+        TestStep::boxed("commit", &ledger, &[]),
+    ];
+    let e = engine(&dir.path().join("saga.db"), steps).await;
+    e.start("o", &json!({})).await.unwrap();
+    assert_eq!(
+        e.run("o").await.unwrap(),
+        Outcome::Failed("pay: declined".into())
+    );
+    assert!(ledger.active().is_empty());
+    let calls = ledger.calls.lock().unwrap().clone();
+    assert_eq!(
+        calls,
+        [
+            "run:o:reserve",
+            "run:o:hold",
+            "undo:o:hold",
+            "undo:o:reserve"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_then_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Arc::new(Ledger::default());
+    let steps = vec![TestStep::boxed(
+        "pay",
+        &ledger,
+        &[Act::Retryable, Act::Retryable],
+    )];
+    let e = engine(&dir.path().join("saga.db"), steps).await;
+    e.start("o", &json!({})).await.unwrap();
+    assert_eq!(e.run("o").await.unwrap(), Outcome::Completed);
+    assert_eq!(ledger.applied.lock().unwrap()["o:pay"], 1);
+}
+
+#[tokio::test]
+async fn when_retries_run_out_the_uncertain_step_is_undone_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Arc::new(Ledger::default());
+    let steps = vec![
+        TestStep::boxed("reserve", &ledger, &[]),
+        TestStep::boxed(
+            "pay",
+            &ledger,
+            &[Act::Retryable, Act::Retryable, Act::Retryable],
+        ),
+    ];
+    let e = engine(&dir.path().join("saga.db"), steps).await;
+    e.start("o", &json!({})).await.unwrap();
+    let outcome = e.run("o").await.unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::Failed("pay kept failing: timed out".into())
+    );
+    let calls = ledger.calls.lock().unwrap().clone();
+    assert_eq!(calls, ["run:o:reserve", "undo:o:pay", "undo:o:reserve"]);
+}
+
+#[tokio::test]
+async fn a_failed_compensation_leaves_the_saga_stuck_for_an_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Arc::new(Ledger::default());
+    let steps: Vec<Arc<dyn Step>> = vec![
+        Arc::new(TestStep {
+            name: "pay",
+            ledger: Arc::clone(&ledger),
+            script: Mutex::new(VecDeque::new()),
+            undo_fails: true,
+        }),
+        TestStep::boxed("ship", &ledger, &[Act::Fatal]),
+    ];
+    let e = engine(&dir.path().join("saga.db"), steps).await;
+    e.start("o", &json!({})).await.unwrap();
+    assert_eq!(
+        e.run("o").await.unwrap(),
+        Outcome::Stuck("undoing pay failed: refund refused".into())
+    );
+    assert_eq!(e.unfinished().await.unwrap(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_crash_between_an_effect_and_its_record_resumes_without_repeating_the_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("saga.db");
+    let ledger = Arc::new(Ledger::default());
+    for (crash_at, saga) in [(0, "a"), (1, "b"), (2, "c")] {
+        let mut scripts = vec![vec![], vec![], vec![]];
+        scripts[crash_at] = vec![Act::Hang];
+        let steps: Vec<Arc<dyn Step>> = ["reserve", "pay", "commit"]
+            .iter()
+            .zip(&scripts)
+            .map(|(n, s)| TestStep::boxed(n, &ledger, s))
+            .collect();
+        let e = Arc::new(engine(&path, steps).await);
+        e.start(saga, &json!({})).await.unwrap();
+        let running = {
+            let e = Arc::clone(&e);
+            let saga = saga.to_string();
+            tokio::spawn(async move { e.run(&saga).await })
+        };
+        let hung_key = format!("{saga}:{}", ["reserve", "pay", "commit"][crash_at]);
+        while !ledger.active().contains(&hung_key) {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        running.abort();
+        let _ = running.await;
+        drop(e);
+    }
+    let steps = vec![
+        TestStep::boxed("reserve", &ledger, &[]),
+        TestStep::boxed("pay", &ledger, &[]),
+        TestStep::boxed("commit", &ledger, &[]),
+    ];
+    let restarted = engine(&path, steps).await;
+    let mut resumed = restarted.resume_all().await.unwrap();
+    resumed.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        resumed,
+        [
+            ("a".to_string(), Outcome::Completed),
+            ("b".to_string(), Outcome::Completed),
+            ("c".to_string(), Outcome::Completed)
+        ]
+    );
+    let applied = ledger.applied.lock().unwrap().clone();
+    assert_eq!(applied.len(), 9);
+    assert!(
+        applied.values().all(|n| *n == 1),
+        "every effect applied exactly once: {applied:?}"
+    );
+}
