@@ -4,6 +4,7 @@
 //! plus an admin listener with health and Prometheus metrics.
 
 mod admin;
+mod commerce;
 mod secrets;
 mod seed;
 
@@ -286,6 +287,15 @@ impl Up {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
         self.fill_dev_secrets(&manifest, &mut runtime_config)?;
+        let service_token = if manifest.components.contains_key("orders") {
+            let p = &runtime_config.providers;
+            p.environment
+                .get("SPIN_VARIABLE_SERVICE_TOKEN")
+                .or_else(|| p.static_values.get("service_token"))
+                .cloned()
+        } else {
+            None
+        };
         let seed = if self.no_seed {
             None
         } else {
@@ -341,6 +351,10 @@ impl Up {
         }
         if let Some(seed) = seed {
             tokio::spawn(seed.run(addr));
+        }
+        if let Some(token) = service_token {
+            let runner = commerce::prepare(&self.data_dir, addr, &token).await?;
+            tokio::spawn(runner.run());
         }
         server::run(
             listener,

@@ -6,6 +6,7 @@
 //!   [`payments::sandbox::SandboxGateway`] (the embedded default: Stripe's test
 //!   payment methods, durable in a libSQL file, so the shop works end to end with
 //!   no account);
+//! - [`checkout`]: the checkout saga's steps over the shop's internal routes;
 //! - [`saga`]: the durable saga engine (steps recorded before and after they
 //!   run, retries with backoff, compensations in reverse, resume after a crash);
 //! - [`webhook`]: verification of `Stripe-Signature` headers.
@@ -13,6 +14,7 @@
 //! This crate never links wasmtime; `host/cli` wires it to the runtime.
 #![deny(missing_docs)]
 
+pub mod checkout;
 pub mod payments;
 pub mod saga;
 pub mod webhook;

@@ -36,6 +36,8 @@ pub fn wasm_dir() -> PathBuf {
                     "catalog",
                     "-p",
                     "cart",
+                    "-p",
+                    "orders",
                 ])
                 .current_dir(&root)
                 .status()

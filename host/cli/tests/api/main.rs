@@ -8,6 +8,7 @@
 
 mod capabilities;
 mod cart;
+mod checkout;
 mod data;
 mod helpers;
 mod limits;

@@ -149,3 +149,58 @@ pub trait PaymentGateway: Send + Sync {
     /// The payment as it is now.
     fn retrieve(&self, id: &str) -> impl Future<Output = Result<Payment, PaymentError>> + Send;
 }
+
+/// The gateway chosen at start: Stripe when a key is configured, else the sandbox.
+#[derive(Debug)]
+pub enum AnyGateway {
+    /// Stripe's API.
+    Stripe(stripe::StripeGateway),
+    /// The embedded sandbox.
+    Sandbox(Box<sandbox::SandboxGateway>),
+}
+
+impl PaymentGateway for AnyGateway {
+    async fn authorize(
+        &self,
+        request: &PaymentRequest,
+        key: &str,
+    ) -> Result<Payment, PaymentError> {
+        match self {
+            AnyGateway::Stripe(g) => g.authorize(request, key).await,
+            AnyGateway::Sandbox(g) => g.authorize(request, key).await,
+        }
+    }
+
+    async fn capture(&self, id: &str, key: &str) -> Result<Payment, PaymentError> {
+        match self {
+            AnyGateway::Stripe(g) => g.capture(id, key).await,
+            AnyGateway::Sandbox(g) => g.capture(id, key).await,
+        }
+    }
+
+    async fn cancel(&self, id: &str, key: &str) -> Result<Payment, PaymentError> {
+        match self {
+            AnyGateway::Stripe(g) => g.cancel(id, key).await,
+            AnyGateway::Sandbox(g) => g.cancel(id, key).await,
+        }
+    }
+
+    async fn refund(
+        &self,
+        id: &str,
+        amount: Option<i64>,
+        key: &str,
+    ) -> Result<Refund, PaymentError> {
+        match self {
+            AnyGateway::Stripe(g) => g.refund(id, amount, key).await,
+            AnyGateway::Sandbox(g) => g.refund(id, amount, key).await,
+        }
+    }
+
+    async fn retrieve(&self, id: &str) -> Result<Payment, PaymentError> {
+        match self {
+            AnyGateway::Stripe(g) => g.retrieve(id).await,
+            AnyGateway::Sandbox(g) => g.retrieve(id).await,
+        }
+    }
+}

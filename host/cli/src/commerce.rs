@@ -1,0 +1,151 @@
+//! The commerce services inside `edgecart up`: the checkout saga runner.
+//!
+//! Checkout leaves an order in `pending_payment` (the orders component's
+//! database is the outbox). The runner polls `GET /internal/orders/pending` on
+//! the shop it serves, starts one saga per order (idempotent by order id), and
+//! records a failed saga's reason on the order. On start it first resumes every
+//! saga left unfinished by a crash. Payments go to Stripe when `STRIPE_API_KEY`
+//! is set (`STRIPE_API_BASE` overrides the URL, for an emulator), else to the
+//! embedded sandbox (`<data-dir>/payments-sandbox.db`).
+
+use edgecart_commerce::checkout::{self, Shop};
+use edgecart_commerce::payments::AnyGateway;
+use edgecart_commerce::payments::sandbox::SandboxGateway;
+use edgecart_commerce::payments::stripe::{STRIPE_API, StripeGateway};
+use edgecart_commerce::saga::{Engine, Outcome, Policy};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How often pending orders are looked for.
+const POLL: Duration = Duration::from_millis(200);
+
+/// Opens the gateway and the saga database.
+pub async fn prepare(
+    data_dir: &Path,
+    addr: SocketAddr,
+    service_token: &str,
+) -> anyhow::Result<Runner> {
+    let gateway = match std::env::var("STRIPE_API_KEY")
+        .ok()
+        .filter(|k| !k.is_empty())
+    {
+        Some(key) => {
+            let base = std::env::var("STRIPE_API_BASE").unwrap_or_else(|_| STRIPE_API.to_string());
+            tracing::info!(base = %base, "payments go to Stripe");
+            AnyGateway::Stripe(StripeGateway::new(&base, &key).map_err(|e| anyhow::anyhow!("{e}"))?)
+        }
+        None => {
+            tracing::info!("payments go to the embedded sandbox (set STRIPE_API_KEY for Stripe)");
+            AnyGateway::Sandbox(Box::new(
+                SandboxGateway::open(&data_dir.join("payments-sandbox.db"))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            ))
+        }
+    };
+    let shop = Arc::new(
+        Shop::new(&format!("http://{addr}"), service_token).map_err(|e| anyhow::anyhow!(e))?,
+    );
+    let engine = Engine::open(
+        &data_dir.join("sagas.db"),
+        checkout::steps(Arc::clone(&shop), Arc::new(gateway)),
+        Policy {
+            max_attempts: 8,
+            first_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e))?;
+    Ok(Runner {
+        engine: Arc::new(engine),
+        shop,
+        running: Arc::new(Mutex::new(HashSet::new())),
+    })
+}
+
+/// The saga runner.
+pub struct Runner {
+    engine: Arc<Engine>,
+    shop: Arc<Shop>,
+    running: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Runner {
+    /// Starts a saga for `id` unless one is already running in this process.
+    fn spawn(&self, id: String, order: i64) {
+        {
+            let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+            if !running.insert(id.clone()) {
+                return;
+            }
+        }
+        let engine = Arc::clone(&self.engine);
+        let shop = Arc::clone(&self.shop);
+        let running = Arc::clone(&self.running);
+        tokio::spawn(async move {
+            match engine.run(&id).await {
+                Ok(Outcome::Completed) => tracing::info!(order, "checkout completed: order paid"),
+                Ok(Outcome::Failed(reason)) => {
+                    tracing::info!(order, reason = %reason, "checkout failed and was compensated");
+                    if let Err(e) = checkout::close_failed_order(&shop, order, &reason).await {
+                        tracing::warn!(order, error = ?e, "cannot record the failure on the order yet; will retry");
+                    }
+                }
+                Ok(Outcome::Stuck(reason)) => {
+                    tracing::error!(order, reason = %reason, "checkout saga stuck: needs an operator")
+                }
+                Err(e) => {
+                    tracing::warn!(order, error = %e, "checkout saga interrupted; will resume")
+                }
+            }
+            running
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id);
+        });
+    }
+
+    /// Resumes unfinished sagas, then polls for new orders forever.
+    pub async fn run(self) {
+        match self.engine.unfinished().await {
+            Ok(ids) => {
+                for id in ids {
+                    let order = id.trim_start_matches("order-").parse().unwrap_or(0);
+                    self.spawn(id, order);
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot read unfinished sagas"),
+        }
+        loop {
+            match self
+                .shop
+                .call(reqwest::Method::GET, "/internal/orders/pending", None)
+                .await
+            {
+                Ok((200, body)) => {
+                    for order in body["items"].as_array().into_iter().flatten() {
+                        let Some(n) = order["id"].as_i64() else {
+                            continue;
+                        };
+                        let id = format!("order-{n}");
+                        match self.engine.start(&id, order).await {
+                            Ok(()) => self.spawn(id, n),
+                            Err(e) => {
+                                tracing::warn!(order = n, error = %e, "cannot start the checkout saga")
+                            }
+                        }
+                    }
+                }
+                Ok((status, body)) => {
+                    tracing::warn!(status, body = %body, "listing pending orders failed")
+                }
+                Err(e) => tracing::debug!(error = ?e, "the shop is not answering yet"),
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Checkout end to end through `edgecart`: cart → order → the host's saga
+//! (reservation, sandbox payment, commit, paid, cart cleared) → fulfilment, and
+//! the ways it fails.
+
+use crate::helpers::TestApp;
+use crate::shop::spawn_shop;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const ADDRESS: &str = r#"{"name":"Ann Smith","line1":"Hauptstr. 1","city":"Berlin","postal_code":"10115","country":"DE"}"#;
+
+async fn product(app: &TestApp, admin: &str, sku: &str, price: i64, stock: i64) -> (i64, i64) {
+    let a = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(admin),
+            Some(json!({ "title": format!("Thing {sku}"), "status": "active", "variants": [{ "sku": sku, "price": price, "stock": stock }] })),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    (
+        a.body["id"].as_i64().unwrap(),
+        a.body["variants"][0]["id"].as_i64().unwrap(),
+    )
+}
+
+async fn add(app: &TestApp, token: &str, variant: i64, quantity: i64) {
+    let a = app
+        .call(
+            Method::POST,
+            "/api/cart/items",
+            Some(token),
+            Some(json!({ "variant_id": variant, "quantity": quantity })),
+        )
+        .await;
+    assert!(a.status == 200 || a.status == 201, "{}", a.body);
+}
+
+async fn checkout(app: &TestApp, token: &str, key: &str, pm: &str) -> crate::shop::Answer {
+    let body =
+        json!({ "payment_method": pm, "address": serde_json::from_str::<Value>(ADDRESS).unwrap() });
+    app.call_with(
+        Method::POST,
+        "/api/orders/checkout",
+        Some(token),
+        Some(body),
+        &[("idempotency-key", key)],
+    )
+    .await
+}
+
+/// Waits until the order leaves `pending_payment`.
+async fn settled(app: &TestApp, token: &str, id: i64) -> Value {
+    for _ in 0..300 {
+        let o = app
+            .call(Method::GET, &format!("/api/orders/{id}"), Some(token), None)
+            .await;
+        if o.body["status"] != "pending_payment" {
+            return o.body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("order {id} stayed pending_payment");
+}
+
+async fn available(app: &TestApp, product: i64) -> i64 {
+    app.get_json(&format!("/api/catalog/products/{product}"))
+        .await["variants"][0]["stock"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_shopper_checks_out_pays_and_the_order_is_shipped_and_delivered() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let (product_id, variant) = product(&app, &admin, "LAMP-1", 2500, 5).await;
+    let ann = app.customer_token("ann@example.com").await;
+    let found = app.get_json("/api/catalog/products?q=thing").await;
+    assert_eq!(found["items"][0]["id"], product_id);
+    add(&app, &ann, variant, 2).await;
+
+    let placed = checkout(&app, &ann, "checkout-1", "pm_card_visa").await;
+    assert_eq!(placed.status, 202, "{}", placed.body);
+    assert_eq!(placed.body["status"], "pending_payment");
+    // 2 × 25.00, free shipping from 50.00, 19% tax: 59.50.
+    assert_eq!(placed.body["total"]["amount"], 5950);
+    let id = placed.body["id"].as_i64().unwrap();
+    let again = checkout(&app, &ann, "checkout-1", "pm_card_visa").await;
+    assert_eq!(again.body["id"], id, "the same key is the same order");
+    let other = checkout(&app, &ann, "checkout-1", "pm_card_mastercard").await;
+    assert_eq!(
+        (other.status, other.code()),
+        (422, "idempotency_key_reused")
+    );
+
+    let order = settled(&app, &ann, id).await;
+    assert_eq!(order["status"], "paid", "{order}");
+    assert!(order["payment_id"].as_str().unwrap().starts_with("pi_"));
+    assert_eq!(available(&app, product_id).await, 3);
+    let cart = app.call(Method::GET, "/api/cart", Some(&ann), None).await;
+    assert_eq!(cart.body["lines"], json!([]), "bought items leave the cart");
+
+    let path = format!("/api/orders/{id}/fulfilment");
+    let ship = async |body: Value| {
+        app.call(Method::POST, &path, Some(&admin), Some(body))
+            .await
+    };
+    assert_eq!(
+        ship(json!({ "status": "shipped" })).await.status,
+        422,
+        "shipping needs a tracking number"
+    );
+    let customer_try = app
+        .call(
+            Method::POST,
+            &format!("/api/orders/{id}/fulfilment"),
+            Some(&ann),
+            Some(json!({ "status": "delivered" })),
+        )
+        .await;
+    assert_eq!(customer_try.status, 403);
+    assert_eq!(
+        ship(json!({ "status": "delivered" })).await.code(),
+        "invalid_transition"
+    );
+    assert_eq!(
+        ship(json!({ "status": "shipped", "tracking_number": "DHL-123" }))
+            .await
+            .status,
+        200
+    );
+    let delivered = ship(json!({ "status": "delivered" })).await;
+    assert_eq!(delivered.body["status"], "delivered");
+    assert_eq!(delivered.body["tracking_number"], "DHL-123");
+    let timeline: Vec<&str> = delivered.body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        timeline,
+        ["pending_payment", "paid", "shipped", "delivered"]
+    );
+
+    let mine = app.call(Method::GET, "/api/orders", Some(&ann), None).await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
+    let bob = app.customer_token("bob@example.com").await;
+    assert_eq!(
+        app.call(Method::GET, &format!("/api/orders/{id}"), Some(&bob), None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.call(Method::GET, "/api/orders/admin/orders", Some(&bob), None)
+            .await
+            .status,
+        403
+    );
+    let all = app
+        .call(
+            Method::GET,
+            "/api/orders/admin/orders?status=delivered",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(all.body["items"][0]["id"], id);
+}
+
+#[tokio::test]
+async fn a_declined_card_fails_the_order_releases_the_stock_and_keeps_the_cart() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let (product_id, variant) = product(&app, &admin, "MUG-1", 1500, 4).await;
+    let ann = app.customer_token("ann@example.com").await;
+    add(&app, &ann, variant, 3).await;
+    let placed = checkout(
+        &app,
+        &ann,
+        "declined-1",
+        "pm_card_chargeDeclinedInsufficientFunds",
+    )
+    .await;
+    let id = placed.body["id"].as_i64().unwrap();
+    let order = settled(&app, &ann, id).await;
+    assert_eq!(order["status"], "payment_failed", "{order}");
+    assert!(
+        order["reason"]
+            .as_str()
+            .unwrap()
+            .contains("insufficient funds"),
+        "{order}"
+    );
+    assert_eq!(
+        available(&app, product_id).await,
+        4,
+        "the hold was released"
+    );
+    let cart = app.call(Method::GET, "/api/cart", Some(&ann), None).await;
+    assert_eq!(
+        cart.body["lines"][0]["quantity"], 3,
+        "the cart is kept to try another card"
+    );
+    let retry = checkout(&app, &ann, "declined-2", "pm_card_visa").await;
+    let paid = settled(&app, &ann, retry.body["id"].as_i64().unwrap()).await;
+    assert_eq!(paid["status"], "paid");
+}
+
+#[tokio::test]
+async fn checkout_is_refused_before_any_charge_when_the_cart_cannot_be_bought() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let (_, variant) = product(&app, &admin, "VASE-1", 3000, 2).await;
+    let ann = app.customer_token("ann@example.com").await;
+    let empty = checkout(&app, &ann, "empty", "pm_card_visa").await;
+    assert_eq!((empty.status, empty.code()), (409, "cart_empty"));
+    add(&app, &ann, variant, 2).await;
+    app.call(
+        Method::PATCH,
+        &format!("/api/catalog/variants/{variant}"),
+        Some(&admin),
+        Some(json!({ "stock": 1 })),
+    )
+    .await;
+    let refused = checkout(&app, &ann, "short", "pm_card_visa").await;
+    assert_eq!((refused.status, refused.code()), (409, "cart_not_ready"));
+    let no_key = app
+        .call(
+            Method::POST,
+            "/api/orders/checkout",
+            Some(&ann),
+            Some(json!({ "payment_method": "pm_card_visa", "address": {} })),
+        )
+        .await;
+    assert_eq!(
+        (no_key.status, no_key.code()),
+        (400, "idempotency_key_required")
+    );
+    let bad_address = app
+        .call_with(
+            Method::POST,
+            "/api/orders/checkout",
+            Some(&ann),
+            Some(json!({ "payment_method": "pm_card_visa", "address": { "name": "" } })),
+            &[("idempotency-key", "bad")],
+        )
+        .await;
+    assert_eq!(bad_address.status, 422);
+    assert_eq!(
+        app.call(Method::POST, "/api/orders/checkout", None, None)
+            .await
+            .status,
+        401
+    );
+    let orders = app.call(Method::GET, "/api/orders", Some(&ann), None).await;
+    assert_eq!(orders.body["items"], json!([]), "no order was created");
+}
+
+#[tokio::test]
+async fn concurrent_checkouts_never_sell_more_than_the_stock() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let (product_id, variant) = product(&app, &admin, "PRINT-1", 4000, 6).await;
+    let mut shoppers = Vec::new();
+    for n in 0..20 {
+        let token = app.customer_token(&format!("shopper{n}@example.com")).await;
+        add(&app, &token, variant, 1).await;
+        shoppers.push(token);
+    }
+    let placed = futures_util::future::join_all(shoppers.iter().enumerate().map(|(n, t)| {
+        let key = format!("rush-{n}");
+        let app = &app;
+        async move { (t, checkout(app, t, &key, "pm_card_visa").await) }
+    }))
+    .await;
+    let mut paid = 0;
+    let mut failed = 0;
+    for (token, answer) in &placed {
+        assert_eq!(answer.status, 202, "{}", answer.body);
+        match settled(&app, token, answer.body["id"].as_i64().unwrap()).await["status"].as_str() {
+            Some("paid") => paid += 1,
+            Some("cancelled") => failed += 1,
+            other => panic!("unexpected status {other:?}"),
+        }
+    }
+    assert_eq!((paid, failed), (6, 14));
+    assert_eq!(available(&app, product_id).await, 0);
+}
