@@ -281,6 +281,12 @@ async fn concurrent_checkouts_never_sell_more_than_the_stock() {
     let mut paid = 0;
     let mut failed = 0;
     for (token, answer) in &placed {
+        // A checkout that starts after the stock is sold out is refused at once;
+        // one that started before is cancelled by its saga and charged nothing.
+        if answer.status == 409 && answer.code() == "cart_not_ready" {
+            failed += 1;
+            continue;
+        }
         assert_eq!(answer.status, 202, "{}", answer.body);
         match settled(&app, token, answer.body["id"].as_i64().unwrap()).await["status"].as_str() {
             Some("paid") => paid += 1,

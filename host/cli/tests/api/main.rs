@@ -9,6 +9,7 @@
 mod capabilities;
 mod cart;
 mod checkout;
+mod crash;
 mod data;
 mod helpers;
 mod limits;
