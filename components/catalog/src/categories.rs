@@ -1,6 +1,12 @@
-//! The category tree.
+//! The category tree: `GET /categories` (public, cached) and the admin writes.
+//!
+//! Categories nest through `parent_id`; a move that would make a category its own
+//! ancestor is refused, so the tree stays acyclic. `product_count` counts active
+//! products of a category and all its descendants; product listings filtered by a
+//! category include its descendants too ([`DESCENDANTS`]).
 
 use crate::input::{self, Errors};
+use crate::schema::transaction;
 use edgecart_kit::auth;
 use edgecart_kit::db::{Db, RowExt, int, is_unique_violation, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json, no_content};
@@ -117,10 +123,12 @@ pub async fn create(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     let name = input::string(body.get("name"), "name", 1, 80, &mut e);
     let slug = match body.get("slug").filter(|s| !s.is_null()) {
         Some(s) => input::slug(Some(s), "slug", &mut e),
-        None => name
-            .as_deref()
-            .and_then(|n| Slug::from_title(n).ok())
-            .map(|s| s.as_str().to_string()),
+        None => name.as_deref().and_then(|n| {
+            Slug::from_title(n)
+                .map(|s| s.as_str().to_string())
+                .map_err(|_| e.add("slug", "cannot be derived from the name: give one"))
+                .ok()
+        }),
     };
     let parent = input::nullable_id(body.get("parent_id"), "parent_id", &mut e).flatten();
     if let Some(p) = parent
@@ -135,9 +143,6 @@ pub async fn create(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
         None | Some(Value::Null) => Some(0),
         p => input::integer(p, "position", -1_000_000, 1_000_000, &mut e),
     };
-    if name.is_some() && slug.is_none() && body.get("slug").is_none() {
-        e.add("slug", "cannot be derived from the name: give one");
-    }
     e.finish()?;
     let (Some(name), Some(slug), Some(position)) = (name, slug, position) else {
         return Err(ApiError::internal("validated category fields missing"));
@@ -205,35 +210,50 @@ pub async fn update(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
         })
         .flatten();
     e.finish()?;
-    if let Some(n) = name {
-        db.exec(
-            "UPDATE categories SET name = ? WHERE id = ?",
-            [text(n), int(id)],
-        )
-        .await?;
-    }
-    if let Some(s) = slug {
-        db.try_exec(
-            "UPDATE categories SET slug = ? WHERE id = ?",
-            [text(s), int(id)],
-        )
-        .await
-        .map_err(unique_slug)?;
-    }
-    if let Some(p) = parent {
-        db.exec(
-            "UPDATE categories SET parent_id = ? WHERE id = ?",
-            [p.map_or(spin_sdk::sqlite::Value::Null, int), int(id)],
-        )
-        .await?;
-    }
-    if let Some(p) = position {
-        db.exec(
-            "UPDATE categories SET position = ? WHERE id = ?",
-            [int(p), int(id)],
-        )
-        .await?;
-    }
+    // One transaction: a slug conflict leaves the other fields unchanged too.
+    transaction(db, async || {
+        if let Some(n) = name {
+            db.exec(
+                "UPDATE categories SET name = ? WHERE id = ?",
+                [text(n), int(id)],
+            )
+            .await?;
+        }
+        if let Some(s) = slug {
+            db.try_exec(
+                "UPDATE categories SET slug = ? WHERE id = ?",
+                [text(s), int(id)],
+            )
+            .await
+            .map_err(unique_slug)?;
+        }
+        if let Some(p) = parent {
+            // Checked again under the write lock: two concurrent moves must not
+            // close a loop that neither saw alone.
+            if let Some(p) = p
+                && would_cycle(db, id, p).await?
+            {
+                return Err(ApiError::field(
+                    "parent_id",
+                    "would put the category inside itself",
+                ));
+            }
+            db.exec(
+                "UPDATE categories SET parent_id = ? WHERE id = ?",
+                [p.map_or(spin_sdk::sqlite::Value::Null, int), int(id)],
+            )
+            .await?;
+        }
+        if let Some(p) = position {
+            db.exec(
+                "UPDATE categories SET position = ? WHERE id = ?",
+                [int(p), int(id)],
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await?;
     Ok(json(StatusCode::OK, &by_id(db, id).await?))
 }
 

@@ -194,6 +194,13 @@ pub fn options(v: Option<&Value>, field: &str, e: &mut Errors) -> Option<BTreeMa
                     );
                     continue;
                 }
+                if out.contains_key(&name) {
+                    e.add(
+                        format!("{field}.{k}"),
+                        "repeats another option name (names ignore case)",
+                    );
+                    continue;
+                }
                 if let Some(val) = string(Some(val), &format!("{field}.{k}"), 1, 40, e) {
                     out.insert(name, val);
                 }
@@ -245,7 +252,8 @@ impl VariantFields {
 /// Reads one variant; `partial` allows missing fields (PATCH).
 pub fn variant(v: &Value, at: &str, partial: bool, e: &mut Errors) -> VariantFields {
     let Some(obj) = v.as_object() else {
-        e.add(at.trim_end_matches('.'), "must be an object");
+        let at = at.trim_end_matches('.');
+        e.add(if at.is_empty() { "body" } else { at }, "must be an object");
         return VariantFields::default();
     };
     only(
@@ -333,5 +341,80 @@ pub fn nullable_id(v: Option<&Value>, field: &str, e: &mut Errors) -> Option<Opt
                 None
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(e: Errors) -> Vec<String> {
+        e.0.into_iter().map(|(f, _)| f).collect()
+    }
+
+    #[test]
+    fn option_names_are_lower_cased_and_may_not_repeat_in_another_case() {
+        let mut e = Errors::default();
+        let o = options(Some(&json!({ "Size": "M", "Color": "Black" })), "o", &mut e);
+        assert_eq!(
+            o.unwrap().into_iter().collect::<Vec<_>>(),
+            [
+                ("color".into(), "Black".into()),
+                ("size".into(), "M".into())
+            ]
+        );
+        options(Some(&json!({ "Size": "M", "size": "L" })), "o", &mut e);
+        assert_eq!(fields(e), ["o.size"]);
+    }
+
+    #[test]
+    fn image_urls_must_be_web_site_relative_or_inline_images() {
+        let mut e = Errors::default();
+        let ok = images(
+            Some(&json!([
+                { "url": "https://a.test/x.jpg" },
+                { "url": "/media/x.jpg", "alt": "x" },
+                { "url": "data:image/png;base64,AA" },
+            ])),
+            &mut e,
+        );
+        assert_eq!(ok.map(|i| i.len()), Some(3));
+        images(
+            Some(&json!([{ "url": "//evil.test/x" }, { "url": "javascript:x" }, { "url": "" }])),
+            &mut e,
+        );
+        assert_eq!(
+            fields(e),
+            ["images[0].url", "images[1].url", "images[2].url"]
+        );
+    }
+
+    #[test]
+    fn every_bad_variant_field_is_reported_with_its_path() {
+        let mut e = Errors::default();
+        let v = variants(
+            Some(&json!([
+                { "sku": "A-1", "price": 100, "stock": 1 },
+                { "sku": "a-1", "price": 100, "stock": 1 },
+                { "sku": "B 2", "price": -1, "stock": 1.5, "currency": "USD", "size": "M" },
+            ])),
+            &mut e,
+        );
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            fields(e),
+            [
+                "variants[1].sku",
+                "variants[2].size",
+                "variants[2].sku",
+                "variants[2].price",
+                "variants[2].stock",
+                "variants[2].currency",
+            ]
+        );
+        let mut e = Errors::default();
+        variant(&json!([]), "", false, &mut e);
+        assert_eq!(fields(e), ["body"]);
     }
 }

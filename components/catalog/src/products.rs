@@ -2,7 +2,7 @@
 //! the cart uses.
 
 use crate::input::{self, CURRENCY, Errors, VariantIn};
-use crate::schema::available_sql;
+use crate::schema::{available_sql, transaction};
 use edgecart_kit::auth::{self, Principal, Role};
 use edgecart_kit::db::{Db, RowExt, int, is_unique_violation, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
@@ -244,21 +244,6 @@ async fn write_images(db: &Db, product_id: i64, images: &[(String, String)]) -> 
     Ok(())
 }
 
-/// Runs `f` inside a write transaction.
-async fn in_transaction<T>(db: &Db, f: impl AsyncFnOnce() -> ApiResult<T>) -> ApiResult<T> {
-    db.begin().await?;
-    match f().await {
-        Ok(v) => {
-            db.commit().await?;
-            Ok(v)
-        }
-        Err(e) => {
-            db.rollback().await;
-            Err(e)
-        }
-    }
-}
-
 /// `POST /products` (admin) → 201 detail. With an `Idempotency-Key`, a retry
 /// gets the first answer instead of a second product (or a 409).
 pub async fn create(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
@@ -334,7 +319,7 @@ async fn create_product(ctx: &Ctx, db: &Db) -> ApiResult<Value> {
     else {
         return Err(ApiError::internal("validated product fields missing"));
     };
-    let id = in_transaction(db, async || {
+    let id = transaction(db, async || {
         let t = now();
         exec(
             db,
@@ -410,7 +395,7 @@ pub async fn update(ctx: &Ctx, db: &Db, id_or_slug: &str) -> ApiResult<Reply> {
         .then(|| input::images(body.get("images"), &mut e))
         .flatten();
     e.finish()?;
-    in_transaction(db, async || {
+    transaction(db, async || {
         let set = |col: &str, v: Option<String>| v.map(|v| (format!("{col} = ?"), text(v)));
         let mut sets: Vec<(String, spin_sdk::sqlite::Value)> = [
             set("title", title.clone()),
@@ -492,7 +477,7 @@ pub async fn add_variant(ctx: &Ctx, db: &Db, id_or_slug: &str) -> ApiResult<Repl
     let v = parsed
         .complete()
         .ok_or_else(|| ApiError::internal("validated variant fields missing"))?;
-    let id = in_transaction(db, async || {
+    let id = transaction(db, async || {
         let count = db
             .query(
                 "SELECT COUNT(*) FROM variants WHERE product_id = ?",
@@ -539,7 +524,7 @@ pub async fn update_variant(ctx: &Ctx, db: &Db, raw_id: &str) -> ApiResult<Reply
         options,
     } = input::variant(&body, "", true, &mut e);
     e.finish()?;
-    in_transaction(db, async || {
+    transaction(db, async || {
         if let Some(s) = &sku {
             exec(
                 db,

@@ -10,7 +10,7 @@
 
 use crate::input::{self, Errors};
 use crate::products::money;
-use crate::schema::available_sql;
+use crate::schema::{available_sql, transaction};
 use edgecart_kit::auth;
 use edgecart_kit::db::{Db, RowExt, int, text};
 use edgecart_kit::http::{Ctx, Reply, json};
@@ -103,38 +103,31 @@ pub async fn reserve(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     if let Some(id) = by_key(db, &key).await? {
         return Ok(json(StatusCode::OK, &load(db, id).await?));
     }
-    db.begin().await?;
-    let result = hold(db, &key, ttl, &lines).await;
-    match result {
-        Ok(id) => {
-            db.commit().await?;
-            Ok(json(StatusCode::CREATED, &load(db, id).await?))
-        }
-        Err(err) => {
-            db.rollback().await;
-            // A concurrent request with the same key may have won the race.
-            if err.status == StatusCode::CONFLICT
-                && let Some(id) = by_key(db, &key).await?
-            {
-                return Ok(json(StatusCode::OK, &load(db, id).await?));
-            }
-            Err(err)
-        }
-    }
+    let (id, status) = match transaction(db, async || hold(db, &key, ttl, &lines).await).await? {
+        Held::New(id) => (id, StatusCode::CREATED),
+        Held::Existing(id) => (id, StatusCode::OK),
+    };
+    Ok(json(status, &load(db, id).await?))
+}
+
+/// What [`hold`] did.
+enum Held {
+    /// Wrote a new reservation.
+    New(i64),
+    /// A concurrent request with the same key got there first.
+    Existing(i64),
 }
 
 /// Checks availability of every line and writes the hold (inside a transaction).
-async fn hold(db: &Db, key: &str, ttl: i64, lines: &[(i64, i64)]) -> ApiResult<i64> {
-    if by_key(db, key).await?.is_some() {
-        return Err(ApiError::conflict(
-            "duplicate_key",
-            "this key was just used",
-        ));
+async fn hold(db: &Db, key: &str, ttl: i64, lines: &[(i64, i64)]) -> ApiResult<Held> {
+    if let Some(id) = by_key(db, key).await? {
+        return Ok(Held::Existing(id));
     }
     let t = now();
+    let mut unknown = Errors::default();
     let mut short = Vec::new();
     let mut prices = Vec::new();
-    for (variant, quantity) in lines {
+    for (i, (variant, quantity)) in lines.iter().enumerate() {
         let rows = db
             .query(
                 &format!(
@@ -145,10 +138,8 @@ async fn hold(db: &Db, key: &str, ttl: i64, lines: &[(i64, i64)]) -> ApiResult<i
             )
             .await?;
         let Some(r) = rows.first().filter(|r| r.text(2) == "active") else {
-            return Err(ApiError::field(
-                &format!("lines.{variant}"),
-                "is not a variant on sale",
-            ));
+            unknown.add(format!("lines[{i}].variant_id"), "is not a variant on sale");
+            continue;
         };
         let available = r.int(0).max(0);
         if available < *quantity {
@@ -158,6 +149,7 @@ async fn hold(db: &Db, key: &str, ttl: i64, lines: &[(i64, i64)]) -> ApiResult<i
         }
         prices.push(r.int(1));
     }
+    unknown.finish()?;
     if !short.is_empty() {
         return Err(ApiError::conflict(
             "insufficient_stock",
@@ -178,7 +170,7 @@ async fn hold(db: &Db, key: &str, ttl: i64, lines: &[(i64, i64)]) -> ApiResult<i
         )
         .await?;
     }
-    Ok(id)
+    Ok(Held::New(id))
 }
 
 fn path_id(raw: &str) -> ApiResult<i64> {
@@ -195,22 +187,33 @@ pub async fn get(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
 }
 
 /// `POST /internal/catalog/reservations/{id}/commit`: the hold becomes a sale.
+///
+/// On-hand stock decreases by each line's quantity, never below zero: if an admin
+/// lowered the stock under what was held, the sale still stands (the payment was
+/// taken) and the variant simply ends at zero.
 pub async fn commit(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
     auth::require_service(ctx).await?;
     let id = path_id(raw)?;
-    db.begin().await?;
-    let result = async {
+    transaction(db, async || {
         let r = load(db, id).await?;
         match r["status"].as_str() {
             Some("committed") => return Ok(()),
             Some("held") => {}
             Some("expired") => {
-                return Err(ApiError::conflict("reservation_expired", "the hold expired before it was committed"));
+                return Err(ApiError::conflict(
+                    "reservation_expired",
+                    "the hold expired before it was committed",
+                ));
             }
-            _ => return Err(ApiError::conflict("reservation_released", "the hold was released")),
+            _ => {
+                return Err(ApiError::conflict(
+                    "reservation_released",
+                    "the hold was released",
+                ));
+            }
         }
         db.exec(
-            "UPDATE variants SET stock = stock - (SELECT quantity FROM reservation_lines WHERE reservation_id = ?1 AND variant_id = variants.id)
+            "UPDATE variants SET stock = MAX(0, stock - (SELECT quantity FROM reservation_lines WHERE reservation_id = ?1 AND variant_id = variants.id))
              WHERE id IN (SELECT variant_id FROM reservation_lines WHERE reservation_id = ?1)",
             [int(id)],
         )
@@ -221,35 +224,30 @@ pub async fn commit(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
         )
         .await
         .map(|_| ())
-    }
-    .await;
-    match result {
-        Ok(()) => {
-            db.commit().await?;
-            Ok(json(StatusCode::OK, &load(db, id).await?))
-        }
-        Err(e) => {
-            db.rollback().await;
-            Err(e)
-        }
-    }
+    })
+    .await?;
+    Ok(json(StatusCode::OK, &load(db, id).await?))
 }
 
-/// `POST /internal/catalog/reservations/{id}/release`: gives the hold back.
+/// `POST /internal/catalog/reservations/{id}/release`: gives the hold back
+/// (idempotent; an expired hold can be released too).
 pub async fn release(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
     auth::require_service(ctx).await?;
     let id = path_id(raw)?;
-    let r = load(db, id).await?;
-    if r["status"] == "committed" {
-        return Err(ApiError::conflict(
-            "reservation_committed",
-            "a committed reservation cannot be released",
-        ));
-    }
-    db.exec(
-        "UPDATE reservations SET status = 'released', updated_at = ? WHERE id = ? AND status = 'held'",
-        [int(now()), int(id)],
-    )
+    transaction(db, async || {
+        if load(db, id).await?["status"] == "committed" {
+            return Err(ApiError::conflict(
+                "reservation_committed",
+                "a committed reservation cannot be released",
+            ));
+        }
+        db.exec(
+            "UPDATE reservations SET status = 'released', updated_at = ? WHERE id = ? AND status = 'held'",
+            [int(now()), int(id)],
+        )
+        .await
+        .map(|_| ())
+    })
     .await?;
     Ok(json(StatusCode::OK, &load(db, id).await?))
 }

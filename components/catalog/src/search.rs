@@ -56,6 +56,10 @@ pub fn fts_query(q: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// The most `tag` values, and the most `option.*` filters, one listing takes
+/// (each becomes a subquery).
+const MAX_FILTER_TERMS: usize = 20;
+
 struct Filter {
     sql: String,
     params: Vec<Sql>,
@@ -115,7 +119,14 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
             None => sql.push_str(" AND 0"),
         }
     }
-    for tag in ctx.params("tag") {
+    let tags = ctx.params("tag");
+    if tags.len() > MAX_FILTER_TERMS {
+        return Err(bad(
+            "tag",
+            &format!("may name at most {MAX_FILTER_TERMS} tags"),
+        ));
+    }
+    for tag in tags {
         sql.push_str(" AND p.id IN (SELECT product_id FROM product_tags WHERE tag = ?)");
         params.push(text(tag.to_lowercase()));
     }
@@ -138,8 +149,16 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
         )),
         Some(_) => return Err(bad("in_stock", "must be true or false")),
     }
+    let mut option_filters = 0;
     for (k, v) in &ctx.query {
         if let Some(name) = k.strip_prefix("option.") {
+            option_filters += 1;
+            if option_filters > MAX_FILTER_TERMS {
+                return Err(bad(
+                    k,
+                    &format!("at most {MAX_FILTER_TERMS} option filters may be given"),
+                ));
+            }
             if name.is_empty() || v.is_empty() {
                 return Err(bad(k, "must name an option and a value, as option.size=M"));
             }
@@ -195,7 +214,7 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     let invalid_cursor = || {
         ApiError::bad_request(
             "invalid_cursor",
-            "the cursor belongs to another sort order: start again without it",
+            "the cursor does not belong to this listing's sort order: start again without it",
         )
     };
     if cursor.as_ref().is_some_and(|c| c.sort != sort) {

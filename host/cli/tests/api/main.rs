@@ -8,13 +8,13 @@
 
 mod capabilities;
 mod cart;
+mod catalog;
 mod checkout;
 mod crash;
 mod data;
 mod helpers;
 mod limits;
 mod manifest_errors;
-mod products;
 mod routing;
 mod shop;
 mod users;

@@ -1,6 +1,7 @@
-//! The catalog component through `edgecart`: admin writes, public reads, search,
-//! filters and facets against a brute-force count, keyset pages under inserts,
-//! and stock reservations under concurrency.
+//! The catalog component through `edgecart`: admin writes and their validation,
+//! public reads and caching, the category tree, search, filters and facets against
+//! a brute-force count, keyset pages under inserts, and stock reservations (service
+//! token, concurrency, idempotency, commit, release, expiry).
 
 use crate::helpers::TestApp;
 use crate::shop::{SERVICE_TOKEN, spawn_shop};
@@ -124,6 +125,26 @@ async fn only_admins_write_and_every_invalid_field_is_reported() {
         )
         .await;
     assert_eq!(none.status, 422);
+    let twice = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&admin),
+            Some(
+                json!({ "title": "Twice", "tags": vec!["x"; 21], "variants": [
+                { "sku": "TW-1", "price": 1, "stock": 1 },
+                { "sku": "tw-1", "price": 1, "stock": 1 },
+                { "sku": "TW-3", "price": 1, "stock": 1, "options": { "Size": "M", "size": "L" } },
+            ] }),
+            ),
+        )
+        .await;
+    let fields = twice.body["error"]["details"]["fields"]
+        .as_object()
+        .unwrap();
+    for f in ["tags", "variants[1].sku", "variants[2].options.size"] {
+        assert!(fields.contains_key(f), "{f} missing in {fields:?}");
+    }
 
     create(&app, &admin, body.clone()).await;
     let dup_slug = app
@@ -347,6 +368,31 @@ async fn categories_form_a_tree_and_filters_include_descendants() {
         app.get_json("/api/catalog/products?category=nowhere").await["total"],
         0
     );
+
+    let no_slug = post(json!({ "name": "日本", "slug": null })).await;
+    assert_eq!(no_slug.status, 422, "{}", no_slug.body);
+    assert!(no_slug.body["error"]["details"]["fields"]["slug"].is_string());
+
+    let patch = async |id: i64, body: Value| {
+        app.call(
+            Method::PATCH,
+            &format!("/api/catalog/categories/{id}"),
+            Some(&admin),
+            Some(body),
+        )
+        .await
+    };
+    let clash = patch(home, json!({ "name": "House", "slug": "apparel" })).await;
+    assert_eq!((clash.status, clash.code()), (409, "slug_taken"));
+    let renamed = patch(home, json!({ "name": "House", "position": -1 })).await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    assert_eq!(
+        (renamed.body["name"].clone(), renamed.body["slug"].clone()),
+        (json!("House"), json!("home")),
+        "the conflicting PATCH changed nothing, not even the name"
+    );
+    let tree = app.get_json("/api/catalog/categories").await;
+    assert_eq!(tree["items"][0]["name"], "House", "roots sort by position");
 
     let cycle = app
         .call(
@@ -661,6 +707,21 @@ async fn pages_never_repeat_or_skip_while_products_are_added() {
             "{sort}: an item that existed throughout was skipped"
         );
     }
+    // Relevance pages carry the bm25 rank in the cursor; with no inserts between
+    // pages they are exact too (inserts shift bm25 scores: see search.rs).
+    let relevant: Vec<i64> = all_pages(&app, "q=base&sort=relevance")
+        .await
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    let unique: HashSet<i64> = relevant.iter().copied().collect();
+    assert_eq!(
+        unique.len(),
+        relevant.len(),
+        "relevance: an item was repeated"
+    );
+    assert_eq!(unique, original, "relevance: every match, once");
+
     let page = app
         .get_json("/api/catalog/products?sort=price_asc&limit=1")
         .await;
@@ -891,5 +952,224 @@ async fn reservations_are_idempotent_and_commit_release_and_expire() {
         .await
         .status,
         404
+    );
+}
+
+#[tokio::test]
+async fn admin_edits_replace_tags_and_images_and_clear_the_category() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let kitchen = app
+        .call(
+            Method::POST,
+            "/api/catalog/categories",
+            Some(&admin),
+            Some(json!({ "name": "Kitchen" })),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let mut body = simple("Chef Knife", "KNF-1", 8900, 2);
+    body["category_id"] = kitchen.clone();
+    body["tags"] = json!(["Steel", "gift"]);
+    body["images"] = json!([{ "url": "https://img.test/knife.jpg", "alt": "A knife" }]);
+    let p = create(&app, &admin, body).await;
+    assert_eq!(p["tags"], json!(["gift", "steel"]), "tags are lower-cased");
+    assert_eq!(p["category"]["slug"], "kitchen");
+    let path = format!("/api/catalog/products/{}", p["id"]);
+
+    let edited = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({
+                "tags": ["sale"],
+                "images": [{ "url": "/media/knife-2.jpg", "alt": "" }, { "url": "data:image/png;base64,AAAA", "alt": "dot" }],
+                "category_id": null,
+                "description": "Forged.",
+            })),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    assert_eq!(edited.body["tags"], json!(["sale"]));
+    assert_eq!(edited.body["images"][0]["url"], "/media/knife-2.jpg");
+    assert_eq!(edited.body["images"].as_array().unwrap().len(), 2);
+    assert_eq!(edited.body["category"], Value::Null);
+    assert_eq!(edited.body["title"], "Chef Knife", "fields not sent stay");
+
+    let listed = app.get_json("/api/catalog/products?tag=sale").await;
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["items"][0]["image"], "/media/knife-2.jpg");
+    assert_eq!(
+        app.get_json("/api/catalog/products?tag=gift").await["total"],
+        0
+    );
+    assert_eq!(
+        app.get_json(&format!("/api/catalog/products?category={kitchen}"))
+            .await["total"],
+        0
+    );
+    assert_eq!(
+        app.get_json("/api/catalog/products?q=forged").await["total"],
+        1,
+        "the description is searchable after the edit"
+    );
+
+    let bad = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({ "title": "", "images": [{ "url": "javascript:alert(1)" }], "category_id": 424242 })),
+        )
+        .await;
+    let fields = bad.body["error"]["details"]["fields"].as_object().unwrap();
+    for f in ["title", "images[0].url", "category_id"] {
+        assert!(fields.contains_key(f), "{f} missing in {fields:?}");
+    }
+    assert_eq!(app.get_json(&path).await["title"], "Chef Knife");
+
+    let customer = app.customer_token("bob@example.com").await;
+    let denied = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&customer),
+            Some(json!({ "title": "Mine" })),
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+    for (method, route) in [
+        (Method::PUT, path.clone()),
+        (Method::DELETE, "/api/catalog/variants/1".to_string()),
+        (Method::POST, "/api/catalog/variants".to_string()),
+        (Method::GET, "/internal/catalog/reservations".to_string()),
+    ] {
+        let a = app.call(method.clone(), &route, Some(&admin), None).await;
+        assert_eq!(
+            (a.status, a.code()),
+            (405, "method_not_allowed"),
+            "{method} {route}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reservation_names_every_line_not_on_sale_and_holds_nothing() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let on_sale = create(&app, &admin, simple("Vase", "VASE-1", 2000, 4)).await;
+    let mut draft = simple("Draft Vase", "VASE-2", 2000, 4);
+    draft["status"] = json!("draft");
+    let draft = create(&app, &admin, draft).await;
+    let good = on_sale["variants"][0]["id"].as_i64().unwrap();
+    let hidden = draft["variants"][0]["id"].as_i64().unwrap();
+    let body = json!({ "key": "order-x", "lines": [
+        { "variant_id": 424242, "quantity": 1 },
+        { "variant_id": good, "quantity": 2 },
+        { "variant_id": hidden, "quantity": 1 },
+    ] });
+
+    for token in [None, Some("wrong-token")] {
+        let headers: Vec<(&str, &str)> =
+            token.map(|t| ("x-service-token", t)).into_iter().collect();
+        for (method, path) in [
+            (Method::POST, "/internal/catalog/reservations"),
+            (Method::GET, "/internal/catalog/reservations/1"),
+            (Method::POST, "/internal/catalog/reservations/1/commit"),
+            (Method::POST, "/internal/catalog/reservations/1/release"),
+        ] {
+            let a = app
+                .call_with(method, path, None, Some(body.clone()), &headers)
+                .await;
+            assert_eq!(a.status, 401, "{path} with {token:?}");
+        }
+    }
+
+    let refused = internal(
+        &app,
+        Method::POST,
+        "/internal/catalog/reservations",
+        Some(body),
+    )
+    .await;
+    assert_eq!((refused.status, refused.code()), (422, "validation_failed"));
+    let fields = refused.body["error"]["details"]["fields"]
+        .as_object()
+        .unwrap();
+    assert!(fields.contains_key("lines[0].variant_id"), "{fields:?}");
+    assert!(fields.contains_key("lines[2].variant_id"), "{fields:?}");
+    assert!(!fields.contains_key("lines[1].variant_id"), "{fields:?}");
+    let detail = app
+        .get_json(&format!("/api/catalog/products/{}", on_sale["id"]))
+        .await;
+    assert_eq!(detail["variants"][0]["stock"], 4, "nothing was held");
+
+    let invalid = internal(
+        &app,
+        Method::POST,
+        "/internal/catalog/reservations",
+        Some(json!({ "key": "", "ttl_seconds": 0, "lines": [{ "variant_id": good, "quantity": 1000 }] })),
+    )
+    .await;
+    let fields = invalid.body["error"]["details"]["fields"]
+        .as_object()
+        .unwrap();
+    for f in ["key", "ttl_seconds", "lines[0].quantity"] {
+        assert!(fields.contains_key(f), "{f} missing in {fields:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_hold_still_commits_after_an_admin_lowered_the_stock_under_it() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let p = create(&app, &admin, simple("Teapot", "POT-1", 3100, 3)).await;
+    let variant = p["variants"][0]["id"].as_i64().unwrap();
+    let held = internal(
+        &app,
+        Method::POST,
+        "/internal/catalog/reservations",
+        Some(json!({ "key": "order-pot", "lines": [{ "variant_id": variant, "quantity": 2 }] })),
+    )
+    .await;
+    assert_eq!(held.status, 201, "{}", held.body);
+    let lowered = app
+        .call(
+            Method::PATCH,
+            &format!("/api/catalog/variants/{variant}"),
+            Some(&admin),
+            Some(json!({ "stock": 1 })),
+        )
+        .await;
+    assert_eq!(
+        lowered.body["stock"], 0,
+        "1 on hand, 2 held: none available"
+    );
+    let committed = internal(
+        &app,
+        Method::POST,
+        &format!("/internal/catalog/reservations/{}/commit", held.body["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(committed.status, 200, "{}", committed.body);
+    assert_eq!(committed.body["status"], "committed");
+    let detail = app
+        .get_json(&format!("/api/catalog/products/{}", p["id"]))
+        .await;
+    assert_eq!(detail["variants"][0]["stock"], 0, "stock ends at zero");
+    let restocked = app
+        .call(
+            Method::PATCH,
+            &format!("/api/catalog/variants/{variant}"),
+            Some(&admin),
+            Some(json!({ "stock": 5 })),
+        )
+        .await;
+    assert_eq!(
+        restocked.body["stock"], 5,
+        "a committed hold no longer counts"
     );
 }
