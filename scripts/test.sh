@@ -33,3 +33,6 @@ cargo test --locked
 
 step "API contract (schemathesis against docs/api/openapi.yaml)"
 python3 tests/contract/run.py
+
+step "deployment manifests (static checks)"
+scripts/check-deploy.sh
