@@ -4,29 +4,18 @@
 //! orders exactly (no double charge, no paid order without a charge), and the
 //! stock must add up.
 
-use crate::helpers::{TestApp, signal};
-use crate::shop::{ADMIN_EMAIL, ADMIN_PASSWORD, SERVICE_TOKEN, spawn_shop_at};
+use crate::helpers::signal;
+use crate::shop::spawn_shop_in;
 use edgecart_commerce::payments::PaymentStatus;
 use edgecart_commerce::payments::sandbox::SandboxGateway;
 use reqwest::Method;
 use serde_json::json;
-use std::path::Path;
 use std::time::Duration;
-
-const ENV: &[(&str, &str)] = &[
-    ("SPIN_VARIABLE_SERVICE_TOKEN", SERVICE_TOKEN),
-    ("SPIN_VARIABLE_ADMIN_EMAIL", ADMIN_EMAIL),
-    ("SPIN_VARIABLE_ADMIN_PASSWORD", ADMIN_PASSWORD),
-];
-
-async fn start(dir: &Path) -> TestApp {
-    spawn_shop_at(dir, &["--no-seed"], ENV).await
-}
 
 #[tokio::test]
 async fn killing_the_host_during_checkouts_never_double_charges_or_loses_stock() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = start(dir.path()).await;
+    let mut app = spawn_shop_in(dir.path()).await;
     let admin = app.admin_token().await;
     let created = app
         .call(
@@ -72,7 +61,7 @@ async fn killing_the_host_during_checkouts_never_double_charges_or_loses_stock()
         tokio::time::sleep(Duration::from_millis(run * 23 % 260)).await;
         signal(app.pid(), "KILL");
         drop(app);
-        app = start(dir.path()).await;
+        app = spawn_shop_in(dir.path()).await;
         // Let the restarted host finish this order before the next one, so each
         // order is exactly the one mug added for it.
         let id = orders[orders.len() - 1];

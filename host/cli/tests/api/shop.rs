@@ -4,7 +4,7 @@
 use crate::helpers::{TestApp, spawn_app, spawn_app_at, wasm_dir};
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const SERVICE_TOKEN: &str = "test-service-token";
 pub const ADMIN_EMAIL: &str = "admin@shop.test";
@@ -21,15 +21,22 @@ pub fn shop_manifest() -> String {
             &format!("source = \"{}/", wasm.display()),
         )
         .replace(
-            "source = \"storefront/public\"",
-            &format!(
-                "source = \"{}\"",
-                root.join("storefront/public")
-                    .canonicalize()
-                    .unwrap()
-                    .display()
-            ),
+            "source = \"storefront/dist\"",
+            &format!("source = \"{}\"", storefront_files(&root).display()),
         )
+}
+
+/// The storefront's build (`storefront/dist`) when `scripts/storefront.sh` has
+/// made it, otherwise its static files (`storefront/public`): the API tests do
+/// not need the storefront, and `cargo test` alone must not need npm.
+fn storefront_files(root: &Path) -> PathBuf {
+    let dist = root.join("storefront/dist");
+    let dir = if dist.is_dir() {
+        dist
+    } else {
+        root.join("storefront/public")
+    };
+    dir.canonicalize().unwrap()
 }
 
 const ENV: &[(&str, &str)] = &[
@@ -51,6 +58,12 @@ pub async fn spawn_shop_with(args: &[&str], env: &[(&str, &str)]) -> TestApp {
     let mut all_env = ENV.to_vec();
     all_env.extend_from_slice(env);
     spawn_app(&shop_manifest(), &all_args, &all_env).await
+}
+
+/// Like [`spawn_shop`], in a directory the caller keeps (its data lives in
+/// `<dir>/data`), so a test can restart the shop on it or read its files.
+pub async fn spawn_shop_in(dir: &Path) -> TestApp {
+    spawn_app_at(dir, &shop_manifest(), &["--no-seed"], ENV).await
 }
 
 /// The shop in a directory the caller keeps, with demo seeding left on.

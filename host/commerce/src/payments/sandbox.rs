@@ -224,11 +224,31 @@ impl SandboxGateway {
 
     /// Runs `op` once per key: a repeated key with the same fingerprint returns
     /// the stored outcome; with another fingerprint it is an invalid request.
+    /// The operation's writes and the stored outcome commit in one transaction,
+    /// so a crash never leaves a payment that a retry with the key cannot find.
     async fn once<F>(&self, key: &str, fingerprint: String, op: F) -> Result<Stored, PaymentError>
     where
         F: AsyncFnOnce(&Connection) -> Result<Stored, PaymentError>,
     {
         let conn = self.conn.lock().await;
+        conn.execute("BEGIN IMMEDIATE", ())
+            .await
+            .map_err(db_error)?;
+        let result = Self::once_in_transaction(&conn, key, fingerprint, op).await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        conn.execute(end, ()).await.map_err(db_error)?;
+        result
+    }
+
+    async fn once_in_transaction<F>(
+        conn: &Connection,
+        key: &str,
+        fingerprint: String,
+        op: F,
+    ) -> Result<Stored, PaymentError>
+    where
+        F: AsyncFnOnce(&Connection) -> Result<Stored, PaymentError>,
+    {
         let mut rows = conn
             .query(
                 "SELECT fingerprint, outcome FROM sandbox_idempotency WHERE key = ?1",
@@ -248,7 +268,7 @@ impl SandboxGateway {
                 .map_err(|e| PaymentError::Transient(format!("stored outcome: {e}")));
         }
         drop(rows);
-        let result = match op(&conn).await {
+        let result = match op(conn).await {
             Ok(s) => s,
             Err(e @ PaymentError::Transient(_)) => return Err(e),
             Err(e) => Stored::Error(e),
