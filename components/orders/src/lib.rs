@@ -7,10 +7,15 @@
 //! - `GET /api/orders` (mine, newest first), `GET /api/orders/{id}` (with the
 //!   status timeline);
 //! - admins: `GET /api/orders/admin/orders`, `POST /api/orders/{id}/fulfilment
-//!   {status: processing|shipped|delivered|cancelled, tracking_number?}`;
-//! - internal (service token): `GET /internal/orders/pending` for the saga, and
-//!   `POST /internal/orders/{id}/status {status, reason?, payment_id?}`.
+//!   {status: processing|shipped|delivered, tracking_number?}`,
+//!   `POST /api/orders/{id}/cancel {reason?}` and `POST /api/orders/{id}/refunds
+//!   {amount?, reason?}` (see [`refunds`]);
+//! - internal (service token): `GET /internal/orders/pending` for the saga,
+//!   `POST /internal/orders/{id}/status {status, reason?, payment_id?}`, and the
+//!   refund outbox `GET /internal/orders/refunds/pending`,
+//!   `POST /internal/orders/refunds/{id}/result`.
 
+mod refunds;
 mod schema;
 
 use edgecart_kit::auth::{self, Principal, Role};
@@ -37,17 +42,29 @@ async fn route(req: Request) -> ApiResult<Reply> {
         (Method::GET, ["api", "orders", "admin", "orders"]) => list(&ctx, &db, true).await,
         (Method::GET, ["api", "orders", id]) => get(&ctx, &db, id).await,
         (Method::POST, ["api", "orders", id, "fulfilment"]) => fulfil(&ctx, &db, id).await,
+        (Method::POST, ["api", "orders", id, "cancel"]) => refunds::cancel(&ctx, &db, id).await,
+        (Method::POST, ["api", "orders", id, "refunds"]) => refunds::refund(&ctx, &db, id).await,
         (Method::GET, ["internal", "orders", "pending"]) => pending(&ctx, &db).await,
+        (Method::GET, ["internal", "orders", "refunds", "pending"]) => {
+            refunds::pending(&ctx, &db).await
+        }
+        (Method::POST, ["internal", "orders", "refunds", id, "result"]) => {
+            refunds::result(&ctx, &db, id).await
+        }
         (Method::POST, ["internal", "orders", id, "status"]) => set_status(&ctx, &db, id).await,
         (
             _,
             ["api", "orders"]
             | ["api", "orders", "checkout" | _]
-            | ["api", "orders", _, "fulfilment"],
+            | ["api", "orders", _, "fulfilment" | "cancel" | "refunds"],
         )
-        | (_, ["internal", "orders", "pending"] | ["internal", "orders", _, "status"]) => {
-            Err(ApiError::method_not_allowed())
-        }
+        | (
+            _,
+            ["internal", "orders", "pending"]
+            | ["internal", "orders", _, "status"]
+            | ["internal", "orders", "refunds", "pending"]
+            | ["internal", "orders", "refunds", _, "result"],
+        ) => Err(ApiError::method_not_allowed()),
         _ => Err(ApiError::not_found("no such orders route")),
     }
 }
@@ -64,7 +81,7 @@ async fn load(db: &Db, id: i64) -> ApiResult<Value> {
     let rows = db
         .query(
             "SELECT id, user_id, status, currency, subtotal, shipping, tax, total, country, address,
-                    payment_method, payment_id, reason, tracking_number, created_at, updated_at
+                    payment_method, payment_id, reason, tracking_number, created_at, updated_at, amount_refunded
              FROM orders WHERE id = ?",
             [int(id)],
         )
@@ -98,13 +115,27 @@ async fn load(db: &Db, id: i64) -> ApiResult<Value> {
         .iter()
         .map(|e| json!({ "status": e.text(0), "note": e.opt_text(1), "at": e.int(2) }))
         .collect();
+    let refunds: Vec<Value> = db
+        .query(
+            "SELECT id, amount, reason, status, error, created_at, updated_at FROM refunds WHERE order_id = ? ORDER BY id",
+            [int(id)],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.int(0), "amount": money(r.int(1)), "reason": r.opt_text(2), "status": r.text(3),
+                "error": r.opt_text(4), "created_at": r.int(5), "updated_at": r.int(6),
+            })
+        })
+        .collect();
     Ok(json!({
         "id": o.int(0), "user_id": o.int(1), "status": o.text(2), "currency": currency,
         "subtotal": money(o.int(4)), "shipping": money(o.int(5)), "tax": money(o.int(6)), "total": money(o.int(7)),
         "country": o.text(8), "address": serde_json::from_str::<Value>(&o.text(9)).unwrap_or(Value::Null),
         "payment_method": o.text(10), "payment_id": o.opt_text(11), "reason": o.opt_text(12),
         "tracking_number": o.opt_text(13), "created_at": o.int(14), "updated_at": o.int(15),
-        "lines": lines, "timeline": timeline,
+        "amount_refunded": money(o.int(16)), "lines": lines, "timeline": timeline, "refunds": refunds,
     }))
 }
 
@@ -327,56 +358,70 @@ async fn transition(
     note: Option<String>,
     set: &[(&str, Option<String>)],
 ) -> ApiResult<Value> {
+    in_transaction(db, transition_in(db, id, to, note, set)).await?;
+    load(db, id).await
+}
+
+/// Runs `work` inside one write transaction: committed when it succeeds, rolled
+/// back when it fails.
+async fn in_transaction<T>(db: &Db, work: impl Future<Output = ApiResult<T>>) -> ApiResult<T> {
     db.begin().await?;
-    let result = async {
-        let rows = db
-            .query("SELECT status FROM orders WHERE id = ?", [int(id)])
-            .await?;
-        let from = rows
-            .first()
-            .map(|r| r.text(0))
-            .ok_or_else(|| ApiError::not_found("no such order"))?;
-        if from == to {
-            return Ok(false);
-        }
-        if !schema::allowed(&from, to) {
-            return Err(ApiError::conflict(
-                "invalid_transition",
-                format!("an order that is {from} cannot become {to}"),
-            ));
-        }
-        db.exec(
-            "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?",
-            [text(to), int(now()), int(id)],
-        )
-        .await?;
-        for (column, value) in set {
-            if let Some(v) = value {
-                db.exec(
-                    &format!("UPDATE orders SET {column} = ? WHERE id = ?"),
-                    [text(v.clone()), int(id)],
-                )
-                .await?;
-            }
-        }
-        db.exec(
-            "INSERT INTO order_events (order_id, status, note, created_at) VALUES (?, ?, ?, ?)",
-            [int(id), text(to), opt_text(note.clone()), int(now())],
-        )
-        .await?;
-        Ok(true)
-    }
-    .await;
-    match result {
-        Ok(_) => {
+    match work.await {
+        Ok(v) => {
             db.commit().await?;
-            load(db, id).await
+            Ok(v)
         }
         Err(e) => {
             db.rollback().await;
             Err(e)
         }
     }
+}
+
+/// [`transition`] inside the caller's transaction; `true` when the status changed.
+async fn transition_in(
+    db: &Db,
+    id: i64,
+    to: &str,
+    note: Option<String>,
+    set: &[(&str, Option<String>)],
+) -> ApiResult<bool> {
+    let rows = db
+        .query("SELECT status FROM orders WHERE id = ?", [int(id)])
+        .await?;
+    let from = rows
+        .first()
+        .map(|r| r.text(0))
+        .ok_or_else(|| ApiError::not_found("no such order"))?;
+    if from == to {
+        return Ok(false);
+    }
+    if !schema::allowed(&from, to) {
+        return Err(ApiError::conflict(
+            "invalid_transition",
+            format!("an order that is {from} cannot become {to}"),
+        ));
+    }
+    db.exec(
+        "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?",
+        [text(to), int(now()), int(id)],
+    )
+    .await?;
+    for (column, value) in set {
+        if let Some(v) = value {
+            db.exec(
+                &format!("UPDATE orders SET {column} = ? WHERE id = ?"),
+                [text(v.clone()), int(id)],
+            )
+            .await?;
+        }
+    }
+    db.exec(
+        "INSERT INTO order_events (order_id, status, note, created_at) VALUES (?, ?, ?, ?)",
+        [int(id), text(to), opt_text(note), int(now())],
+    )
+    .await?;
+    Ok(true)
 }
 
 /// `POST /api/orders/{id}/fulfilment {status, tracking_number?}` (admin).

@@ -4,7 +4,8 @@
 //! database is the outbox). The runner polls `GET /internal/orders/pending` on
 //! the shop it serves, starts one saga per order (idempotent by order id), and
 //! records a failed saga's reason on the order. On start it first resumes every
-//! saga left unfinished by a crash. Payments go to Stripe when `STRIPE_API_KEY`
+//! saga left unfinished by a crash. Each round also pays out the refunds admins
+//! requested (`GET /internal/orders/refunds/pending`). Payments go to Stripe when `STRIPE_API_KEY`
 //! is set (`STRIPE_API_BASE` overrides the URL, for an emulator), else to the
 //! embedded sandbox (`<data-dir>/payments-sandbox.db`).
 
@@ -12,6 +13,7 @@ use edgecart_commerce::checkout::{self, Shop};
 use edgecart_commerce::payments::AnyGateway;
 use edgecart_commerce::payments::sandbox::SandboxGateway;
 use edgecart_commerce::payments::stripe::{STRIPE_API, StripeGateway};
+use edgecart_commerce::refunds;
 use edgecart_commerce::saga::{Engine, Outcome, Policy};
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -49,9 +51,10 @@ pub async fn prepare(
     let shop = Arc::new(
         Shop::new(&format!("http://{addr}"), service_token).map_err(|e| anyhow::anyhow!(e))?,
     );
+    let gateway = Arc::new(gateway);
     let engine = Engine::open(
         &data_dir.join("sagas.db"),
-        checkout::steps(Arc::clone(&shop), Arc::new(gateway)),
+        checkout::steps(Arc::clone(&shop), Arc::clone(&gateway)),
         Policy {
             max_attempts: 8,
             first_backoff: Duration::from_millis(200),
@@ -62,6 +65,7 @@ pub async fn prepare(
     .map_err(|e| anyhow::anyhow!(e))?;
     Ok(Runner {
         engine: Arc::new(engine),
+        gateway,
         shop,
         running: Arc::new(Mutex::new(HashSet::new())),
     })
@@ -70,6 +74,7 @@ pub async fn prepare(
 /// The saga runner.
 pub struct Runner {
     engine: Arc<Engine>,
+    gateway: Arc<AnyGateway>,
     shop: Arc<Shop>,
     running: Arc<Mutex<HashSet<String>>>,
 }
@@ -144,6 +149,9 @@ impl Runner {
                     tracing::warn!(status, body = %body, "listing pending orders failed")
                 }
                 Err(e) => tracing::debug!(error = ?e, "the shop is not answering yet"),
+            }
+            if let Err(e) = refunds::settle(&self.shop, self.gateway.as_ref()).await {
+                tracing::debug!(error = ?e, "cannot settle refunds yet");
             }
             tokio::time::sleep(POLL).await;
         }

@@ -9,6 +9,7 @@
 //! - [`checkout`]: the checkout saga's steps over the shop's internal routes;
 //! - [`saga`]: the durable saga engine (steps recorded before and after they
 //!   run, retries with backoff, compensations in reverse, resume after a crash);
+//! - [`refunds`]: paying out the refunds admins request on orders;
 //! - [`webhook`]: verification of `Stripe-Signature` headers.
 //!
 //! This crate never links wasmtime; `host/cli` wires it to the runtime.
@@ -16,5 +17,6 @@
 
 pub mod checkout;
 pub mod payments;
+pub mod refunds;
 pub mod saga;
 pub mod webhook;

@@ -3,7 +3,8 @@
 //! the ways it fails.
 
 use crate::helpers::TestApp;
-use crate::shop::spawn_shop;
+use crate::shop::{spawn_shop, spawn_shop_in};
+use edgecart_commerce::payments::sandbox::SandboxGateway;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -265,9 +266,9 @@ async fn checkout_is_refused_before_any_charge_when_the_cart_cannot_be_bought() 
 async fn concurrent_checkouts_never_sell_more_than_the_stock() {
     let app = spawn_shop().await;
     let admin = app.admin_token().await;
-    let (product_id, variant) = product(&app, &admin, "PRINT-1", 4000, 6).await;
+    let (product_id, variant) = product(&app, &admin, "PRINT-1", 4000, 30).await;
     let mut shoppers = Vec::new();
-    for n in 0..20 {
+    for n in 0..100 {
         let token = app.customer_token(&format!("shopper{n}@example.com")).await;
         add(&app, &token, variant, 1).await;
         shoppers.push(token);
@@ -294,6 +295,172 @@ async fn concurrent_checkouts_never_sell_more_than_the_stock() {
             other => panic!("unexpected status {other:?}"),
         }
     }
-    assert_eq!((paid, failed), (6, 14));
+    assert_eq!((paid, failed), (30, 70));
     assert_eq!(available(&app, product_id).await, 0);
+}
+
+/// Waits until none of the order's refunds is pending.
+async fn refunds_settled(app: &TestApp, token: &str, id: i64) -> Value {
+    for _ in 0..300 {
+        let o = app
+            .call(Method::GET, &format!("/api/orders/{id}"), Some(token), None)
+            .await;
+        let refunds = o.body["refunds"].as_array().cloned().unwrap_or_default();
+        if refunds.iter().all(|r| r["status"] != "pending") {
+            return o.body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("order {id} kept a pending refund");
+}
+
+#[tokio::test]
+async fn refunds_and_cancellations_leave_the_order_and_the_payment_in_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_shop_in(dir.path()).await;
+    let admin = app.admin_token().await;
+    let (_, variant) = product(&app, &admin, "KETTLE-1", 3000, 10).await;
+    let ann = app.customer_token("ann@example.com").await;
+    let mut orders = Vec::new();
+    for n in 0..3 {
+        add(&app, &ann, variant, 1).await;
+        let placed = checkout(&app, &ann, &format!("refund-order-{n}"), "pm_card_visa").await;
+        let order = settled(&app, &ann, placed.body["id"].as_i64().unwrap()).await;
+        assert_eq!(order["status"], "paid", "{order}");
+        orders.push(order);
+    }
+    let gateway = SandboxGateway::open(&dir.path().join("data/payments-sandbox.db"))
+        .await
+        .unwrap();
+    let payment = async |order: &Value| {
+        let id = order["payment_id"].as_str().unwrap().to_string();
+        gateway
+            .payments()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id == id)
+            .unwrap()
+    };
+    let refund = async |id: &Value, token: &str, key: Option<&str>, body: Value| {
+        let headers: Vec<(&str, &str)> = key.map(|k| ("idempotency-key", k)).into_iter().collect();
+        app.call_with(
+            Method::POST,
+            &format!("/api/orders/{id}/refunds"),
+            Some(token),
+            Some(body),
+            &headers,
+        )
+        .await
+    };
+
+    // A partial refund: refused without a key, for a shopper, or above the total.
+    let (first, total) = (
+        &orders[0]["id"],
+        orders[0]["total"]["amount"].as_i64().unwrap(),
+    );
+    assert_eq!(
+        refund(first, &admin, None, json!({ "amount": 500 }))
+            .await
+            .code(),
+        "idempotency_key_required"
+    );
+    assert_eq!(
+        refund(first, &ann, Some("r-1"), json!({ "amount": 500 }))
+            .await
+            .status,
+        403
+    );
+    let too_much = refund(first, &admin, Some("r-0"), json!({ "amount": total + 1 })).await;
+    assert_eq!(
+        (too_much.status, too_much.code()),
+        (422, "validation_failed"),
+        "{}",
+        too_much.body
+    );
+    let part = refund(
+        first,
+        &admin,
+        Some("r-1"),
+        json!({ "amount": 500, "reason": "scratched" }),
+    )
+    .await;
+    assert_eq!(part.status, 202, "{}", part.body);
+    let again = refund(
+        first,
+        &admin,
+        Some("r-1"),
+        json!({ "amount": 500, "reason": "scratched" }),
+    )
+    .await;
+    assert_eq!(
+        again.body["refunds"].as_array().unwrap().len(),
+        1,
+        "same key, one refund"
+    );
+    let after = refunds_settled(&app, &ann, first.as_i64().unwrap()).await;
+    assert_eq!(after["status"], "paid");
+    assert_eq!(after["amount_refunded"]["amount"], 500);
+    assert_eq!(after["refunds"][0]["status"], "succeeded");
+    assert_eq!(
+        payment(&after).await.amount_refunded,
+        500,
+        "the gateway agrees"
+    );
+
+    // The rest: the order becomes refunded, and nothing more can be refunded.
+    assert_eq!(
+        refund(first, &admin, Some("r-2"), json!({})).await.status,
+        202
+    );
+    let full = refunds_settled(&app, &ann, first.as_i64().unwrap()).await;
+    assert_eq!(full["status"], "refunded", "{full}");
+    assert_eq!(full["amount_refunded"]["amount"], total);
+    assert_eq!(payment(&full).await.amount_refunded, total);
+    assert_eq!(
+        refund(first, &admin, Some("r-3"), json!({ "amount": 1 }))
+            .await
+            .status,
+        409
+    );
+
+    // Cancelling a paid order refunds all of it; cancelling again changes nothing.
+    let second = orders[1]["id"].as_i64().unwrap();
+    let cancel = async |id: i64| {
+        app.call(
+            Method::POST,
+            &format!("/api/orders/{id}/cancel"),
+            Some(&admin),
+            Some(json!({ "reason": "customer asked" })),
+        )
+        .await
+    };
+    let cancelled = cancel(second).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(cancelled.body["status"], "cancelled");
+    assert_eq!(
+        cancel(second).await.body["refunds"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let settled_cancel = refunds_settled(&app, &ann, second).await;
+    assert_eq!(settled_cancel["status"], "cancelled");
+    let paid_total = settled_cancel["total"]["amount"].as_i64().unwrap();
+    assert_eq!(settled_cancel["amount_refunded"]["amount"], paid_total);
+    assert_eq!(payment(&settled_cancel).await.amount_refunded, paid_total);
+
+    // A shipped order can be refunded but no longer cancelled.
+    let third = orders[2]["id"].as_i64().unwrap();
+    let shipped = app
+        .call(
+            Method::POST,
+            &format!("/api/orders/{third}/fulfilment"),
+            Some(&admin),
+            Some(json!({ "status": "shipped", "tracking_number": "UPS-9" })),
+        )
+        .await;
+    assert_eq!(shipped.status, 200);
+    assert_eq!(cancel(third).await.code(), "invalid_transition");
 }
