@@ -107,11 +107,17 @@ def strict(schema: dict) -> dict:
     return schema
 
 
+SPINKUBE_GROUP = "core.spinkube.dev"
+
+
 def crd_schemas() -> dict[tuple[str, str, str], dict]:
     spinkube = Path(os.environ.get("EDGECART_SPINKUBE_CRDS", ROOT.parent / "shared/reference/spinkube-crds"))
     files = sorted(spinkube.glob("*.yaml")) + sorted((ROOT / "deploy/schemas").glob("*.yaml"))
     if not list(spinkube.glob("*.yaml")):
-        problem(f"no SpinKube CRDs in {spinkube} (set EDGECART_SPINKUBE_CRDS)")
+        print(
+            f"  note: no SpinKube CRDs in {spinkube} (set EDGECART_SPINKUBE_CRDS); "
+            "SpinApp and SpinAppExecutor are checked by the policy rules only"
+        )
     schemas = {}
     for f in files:
         for crd in load_docs(f):
@@ -138,6 +144,8 @@ def cmd_crds(directory: str) -> None:
                 builtin.append(doc)
                 continue
             schema = schemas.get((group, version, doc["kind"]))
+            if schema is None and group == SPINKUBE_GROUP and not any(k[0] == SPINKUBE_GROUP for k in schemas):
+                continue
             if schema is None:
                 problem(f"{where}: no schema for {doc['apiVersion']} {doc['kind']} (add one to deploy/schemas)")
                 continue
