@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: formatting, lints, unit tests, the black-box
-# tests of the real `edgecart` binary over real wasm components, and the API
-# contract test (schemathesis against a running shop).
+# tests of the real `edgecart` binary over real wasm components, the storefront's
+# checks, and the API contract test (schemathesis against a running shop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,9 @@ if [ ! -x "$venv/bin/schemathesis" ] || [ ! -x "$venv/bin/localstripe" ]; then
   "$venv/bin/pip" install --quiet schemathesis localstripe
 fi
 export PATH="$venv/bin:$PATH"
+
+step "storefront (npm ci, types, lint, unit tests, build)"
+scripts/storefront.sh build
 
 step "unit and black-box tests"
 cargo test --locked

@@ -20,4 +20,9 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },
+  {
+    // node:test's describe() and it() return promises the runner itself awaits.
+    files: ['e2e/**'],
+    rules: { '@typescript-eslint/no-floating-promises': 'off' },
+  },
 );

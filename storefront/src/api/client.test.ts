@@ -13,14 +13,14 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 /** A fetch that answers from a list of handlers, in order, and records every call. */
 function fakeFetch(...answers: ((call: Call) => Response | Promise<Response>)[]) {
   const calls: Call[] = [];
-  const fetch = (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const call = { url: String(input), init };
+  const fetch = (input: string, init: RequestInit = {}) => {
+    const call = { url: input, init };
     calls.push(call);
     const answer = answers.shift();
     if (!answer) throw new Error(`unexpected request ${call.url}`);
     return Promise.resolve(answer(call));
   };
-  return { calls, fetch: fetch as typeof globalThis.fetch };
+  return { calls, fetch: fetch as unknown as typeof globalThis.fetch };
 }
 
 function memoryStorage() {
@@ -61,7 +61,7 @@ describe('requests', () => {
     expect(f.calls[0]?.url).toBe('/api/users/register');
     expect(f.calls[0]?.init.method).toBe('POST');
     expect(header(f.calls[0], 'content-type')).toBe('application/json');
-    expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ email: 'ann@example.com', password: 'a long enough one' });
+    expect(JSON.parse(f.calls[0]?.init.body as string)).toEqual({ email: 'ann@example.com', password: 'a long enough one' });
   });
 
   it('answers undefined for 204', async () => {
@@ -73,7 +73,9 @@ describe('requests', () => {
 
   it('reads the error envelope, with field errors', async () => {
     const f = fakeFetch(() =>
-      json(422, { error: { code: 'validation_failed', message: 'some fields are invalid: see details', details: { fields: { email: 'is not an email address' } } } }),
+      json(422, {
+        error: { code: 'validation_failed', message: 'some fields are invalid: see details', details: { fields: { email: 'is not an email address' } } },
+      }),
     );
     const client = new Client({ fetch: f.fetch });
     const error = await client.request('post', '/api/users/register', { body: { email: 'x', password: 'y' } }).catch((e: unknown) => e);

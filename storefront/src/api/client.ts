@@ -25,9 +25,7 @@ type SuccessCode = 200 | 201 | 202 | 204;
 
 /** The JSON body of an operation's success answers (undefined for 204). */
 export type Success<P extends keyof paths, M extends Method> =
-  Operation<P, M> extends { responses: infer R }
-    ? { [K in keyof R & SuccessCode]: JsonOf<R[K]> }[keyof R & SuccessCode]
-    : never;
+  Operation<P, M> extends { responses: infer R } ? { [K in keyof R & SuccessCode]: JsonOf<R[K]> }[keyof R & SuccessCode] : never;
 
 type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } }
   ? B
@@ -187,11 +185,7 @@ export class Client {
     if (this.accessToken) this.setSession(this.accessToken, user);
   }
 
-  async request<P extends PathsWith<M>, M extends Method>(
-    method: M,
-    path: P,
-    options: RequestOptions<P, M> = {},
-  ): Promise<Success<P, M>> {
+  async request<P extends PathsWith<M>, M extends Method>(method: M, path: P, options: RequestOptions<P, M> = {}): Promise<Success<P, M>> {
     const url = this.base + fillPath(path, options.path) + queryString(options.query);
     const send = async (): Promise<Response> => {
       const headers: Record<string, string> = { accept: 'application/json', ...options.headers };

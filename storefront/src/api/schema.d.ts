@@ -675,6 +675,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a paid or processing order and refund what is left of its payment (admin).
+         * @description The order becomes `cancelled` and a refund of everything not yet refunded is queued for the payment gateway (see `refunds` on the order). Cancelling a cancelled order again changes nothing, except that a refund that failed is asked for again. Shipped orders cannot be cancelled: refund them instead. Stock is not returned automatically.
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a paid, processing, shipped or delivered order in full or in part (admin).
+         * @description Queues a refund of `amount` minor units (default: all that is not yet refunded or being refunded) and answers 202. The host's payment gateway pays it out with the refund's id as its idempotency key; then the refund is `succeeded` (or `failed`, with the gateway's message), the order's `amount_refunded` grows, and an order refunded in full becomes `refunded`. Requires `Idempotency-Key`: the same key and body return the first answer; the same key with another body is 422 `idempotency_key_reused`.
+         */
+        post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/orders/pending": {
         parameters: {
             query?: never;
@@ -705,6 +749,42 @@ export interface paths {
         put?: never;
         /** The saga records payment (paid) or failure (payment_failed, cancelled); repeating a status changes nothing. */
         post: operations["setOrderStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/orders/refunds/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refunds waiting for the payment gateway, oldest first (at most 100). */
+        get: operations["pendingRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/orders/refunds/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The host records what the gateway did with a refund; repeating the same result changes nothing. */
+        post: operations["recordRefundResult"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1003,7 +1083,7 @@ export interface components {
             checkout_ready: boolean;
         };
         /** @enum {string} */
-        OrderStatus: "pending_payment" | "paid" | "payment_failed" | "processing" | "shipped" | "delivered" | "cancelled";
+        OrderStatus: "pending_payment" | "paid" | "payment_failed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded";
         ShippingAddress: {
             name: string;
             line1: string;
@@ -1023,6 +1103,7 @@ export interface components {
             shipping: components["schemas"]["Money"];
             tax: components["schemas"]["Money"];
             total: components["schemas"]["Money"];
+            amount_refunded: components["schemas"]["Money"];
             country: string;
             address: Record<string, never>;
             payment_method: string;
@@ -1045,6 +1126,17 @@ export interface components {
                 status: components["schemas"]["OrderStatus"];
                 note: string | null;
                 at: components["schemas"]["Timestamp"];
+            }[];
+            refunds: {
+                id: number;
+                amount: components["schemas"]["Money"];
+                reason: string | null;
+                /** @enum {string} */
+                status: "pending" | "succeeded" | "failed";
+                /** @description The gateway's message when the refund failed. */
+                error: string | null;
+                created_at: components["schemas"]["Timestamp"];
+                updated_at: components["schemas"]["Timestamp"];
             }[];
         };
     };
@@ -2504,6 +2596,78 @@ export interface operations {
             422: components["responses"]["Invalid"];
         };
     };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The cancelled order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Invalid"];
+        };
+    };
+    refundOrder: {
+        parameters: {
+            query?: never;
+            header: {
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Minor units; at most what is not yet refunded. */
+                    amount?: number;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The order, with the new refund `pending`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Invalid"];
+        };
+    };
     pendingOrders: {
         parameters: {
             query?: never;
@@ -2548,6 +2712,70 @@ export interface operations {
         };
         responses: {
             /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Invalid"];
+        };
+    };
+    pendingRefunds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The refunds. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            order_id: number;
+                            amount: components["schemas"]["Money"];
+                            payment_id: string | null;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    recordRefundResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "succeeded" | "failed";
+                    gateway_id?: string;
+                    error?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The refund's order. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -27,10 +27,7 @@ export function Field({ label, error, hint, type = 'text', multiline, options, r
   };
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? <span aria-hidden="true"> *</span> : null}
-      </label>
+      <label htmlFor={id}>{label}</label>
       {options ? (
         <select {...common}>
           {options.map((o) => (

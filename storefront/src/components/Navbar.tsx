@@ -111,7 +111,10 @@ export function Navbar() {
             Shop
           </NavLink>
           <NavLink to="/cart" className="nav-link cart-link" aria-label={`Cart, ${count} ${count === 1 ? 'item' : 'items'}`}>
-            Cart <span className="cart-count" data-testid="cart-count">{count}</span>
+            Cart{' '}
+            <span className="cart-count" data-testid="cart-count">
+              {count}
+            </span>
           </NavLink>
           <AccountMenu />
         </nav>

@@ -4,6 +4,8 @@ import { countryName } from '../lib/countries';
 import { formatMoney } from '../lib/money';
 import { PROGRESS, formatTime, progressIndex, statusLabel } from '../lib/orders';
 
+const REFUND_LABELS = { pending: 'being paid back', succeeded: 'paid back', failed: 'failed' } as const;
+
 export function StatusBadge({ status }: { status: Order['status'] }) {
   return <span className={`badge status status-${status}`}>{statusLabel(status)}</span>;
 }
@@ -33,6 +35,23 @@ export function OrderDetails({ order }: { order: Order }) {
         <p className="form-error" role="status">
           {order.reason}
         </p>
+      ) : null}
+      {order.refunds.length ? (
+        <section aria-labelledby={`refunds-${order.id}`} className="refunds">
+          <h2 id={`refunds-${order.id}`}>Refunds</h2>
+          <p>
+            Refunded <strong data-testid="amount-refunded">{formatMoney(order.amount_refunded)}</strong> of {formatMoney(order.total)}.
+          </p>
+          <ul>
+            {order.refunds.map((r) => (
+              <li key={r.id} data-testid="refund">
+                {formatMoney(r.amount)} — {REFUND_LABELS[r.status]}
+                {r.reason ? <span className="muted"> ({r.reason})</span> : null}
+                {r.error ? <span className="error-text"> {r.error}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {order.tracking_number ? (
         <p>

@@ -8,7 +8,11 @@ export function ProductCard({ product, headingLevel = 3 }: { product: ProductSum
     <article className="product-card">
       <Link to={`/products/${product.slug}`} className="product-card-link">
         <div className="product-card-image">
-          {product.image ? <img src={product.image} alt={product.title} loading="lazy" width="300" height="300" /> : <div className="no-image" aria-hidden="true" />}
+          {product.image ? (
+            <img src={product.image} alt={product.title} loading="lazy" width="300" height="300" />
+          ) : (
+            <div className="no-image" aria-hidden="true" />
+          )}
         </div>
         <Heading className="product-card-title">{product.title}</Heading>
       </Link>

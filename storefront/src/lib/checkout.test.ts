@@ -3,7 +3,11 @@ import { attemptFor, checkoutBody, clearAttempt, failureText, loadAttempt, saveA
 
 function memoryStorage() {
   const data = new Map<string, string>();
-  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), removeItem: (k: string) => void data.delete(k) };
+  return {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+  };
 }
 
 const address = { name: 'Ann Smith', line1: 'Hauptstr. 1', line2: '', city: 'Berlin', postal_code: '10115', region: '', country: 'de', phone: '' };
@@ -56,7 +60,8 @@ describe('checkout attempts', () => {
   });
 
   it('words a failed payment for the shopper', () => {
-    expect(failureText('payment declined: Your card has insufficient funds.')).toBe('Your payment was declined: Your card has insufficient funds.');
+    expect(failureText('pay: payment declined: Your card has insufficient funds.')).toBe('Your payment was declined: Your card has insufficient funds.');
+    expect(failureText('payment failed: gateway timeout')).toBe('Your payment was declined: gateway timeout');
     expect(failureText('reserve: out of stock')).toBe('The order could not be completed: reserve: out of stock');
     expect(failureText(null)).toBe('The payment did not go through.');
   });

@@ -94,10 +94,10 @@ export const TEST_CARDS = [
   { method: 'pm_card_chargeDeclinedExpiredCard', label: 'Visa 4000 0000 0000 0069', outcome: 'is declined: expired card' },
 ] as const;
 
-/** A failed order's reason ("payment declined: Your card has insufficient funds.") for the shopper. */
+/** A failed order's reason ("pay: payment declined: Your card has insufficient funds.") for the shopper. */
 export function failureText(reason: string | null): string {
   if (!reason) return 'The payment did not go through.';
-  const m = /^payment (?:declined|failed): (.*)$/s.exec(reason);
+  const m = /^(?:\w+: )?payment (?:declined|failed): (.*)$/s.exec(reason);
   if (m?.[1]) return `Your payment was declined: ${m[1].trim()}`;
   return `The order could not be completed: ${reason}`;
 }

@@ -5,17 +5,19 @@ const p = (s: string) => new URLSearchParams(s);
 
 describe('listing URLs', () => {
   it('read into the API query', () => {
-    expect(queryFromParams(p('q=tee&category=t-shirts&tag=new&tag=sale&min_price=1000&in_stock=true&sort=price_asc&option.size=M&cursor=abc&bogus=1'))).toEqual({
-      limit: 24,
-      q: 'tee',
-      category: 't-shirts',
-      tag: ['new', 'sale'],
-      min_price: 1000,
-      in_stock: true,
-      sort: 'price_asc',
-      'option.size': 'M',
-      cursor: 'abc',
-    });
+    expect(queryFromParams(p('q=tee&category=t-shirts&tag=new&tag=sale&min_price=1000&in_stock=true&sort=price_asc&option.size=M&cursor=abc&bogus=1'))).toEqual(
+      {
+        limit: 24,
+        q: 'tee',
+        category: 't-shirts',
+        tag: ['new', 'sale'],
+        min_price: 1000,
+        in_stock: true,
+        sort: 'price_asc',
+        'option.size': 'M',
+        cursor: 'abc',
+      },
+    );
     expect(queryFromParams(p('sort=cheapest&min_price=abc'))).toEqual({ limit: 24 });
   });
 

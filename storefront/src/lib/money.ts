@@ -92,9 +92,7 @@ export function noticeText(notice: Notice, current: Money | null | undefined, lo
     case 'unavailable':
       return 'This is no longer sold: remove it to check out.';
     case 'quantity_capped':
-      return notice.available === undefined
-        ? 'The quantity was lowered to what is in stock.'
-        : `The quantity was lowered to the ${notice.available} in stock.`;
+      return notice.available === undefined ? 'The quantity was lowered to what is in stock.' : `The quantity was lowered to the ${notice.available} in stock.`;
   }
 }
 

@@ -23,5 +23,12 @@ export function formatOptions(options: Record<string, string>): string {
 
 /** Tags typed comma-separated: trimmed, lower-cased, de-duplicated. */
 export function parseTags(input: string): string[] {
-  return [...new Set(input.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  return [
+    ...new Set(
+      input
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
 }

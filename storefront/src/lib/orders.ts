@@ -9,6 +9,7 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   shipped: 'Shipped',
   delivered: 'Delivered',
   cancelled: 'Cancelled',
+  refunded: 'Refunded',
 };
 
 export function statusLabel(status: OrderStatus): string {

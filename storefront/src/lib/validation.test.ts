@@ -38,7 +38,10 @@ describe('field rules', () => {
 
 describe('forms', () => {
   it('reports the first failing rule of every field at once', () => {
-    const errors = validate({ name: '', line1: 'Hauptstr. 1', line2: '', city: '', postal_code: '10115', region: '', country: 'Germany', phone: '' }, addressRules);
+    const errors = validate(
+      { name: '', line1: 'Hauptstr. 1', line2: '', city: '', postal_code: '10115', region: '', country: 'Germany', phone: '' },
+      addressRules,
+    );
     expect(errors).toEqual({ name: 'Your name is required.', city: 'The city is required.', country: 'Use the two-letter country code, such as DE.' });
   });
 

@@ -3,7 +3,13 @@ import type { Variant } from '../api/types';
 import { formatOptions, parseOptions, parseTags } from './options';
 import { choose, findVariant, initialChoice, optionGroups, valueState } from './variants';
 
-const v = (id: number, stock: number, options: Record<string, string>): Variant => ({ id, sku: `S${id}`, price: { amount: 1000, currency: 'EUR' }, stock, options });
+const v = (id: number, stock: number, options: Record<string, string>): Variant => ({
+  id,
+  sku: `S${id}`,
+  price: { amount: 1000, currency: 'EUR' },
+  stock,
+  options,
+});
 const variants = [v(1, 0, { size: 'S', color: 'Black' }), v(2, 5, { size: 'M', color: 'Black' }), v(3, 2, { size: 'M', color: 'White' })];
 
 describe('variant picking', () => {

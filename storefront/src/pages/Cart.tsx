@@ -43,7 +43,9 @@ function Line({ line }: { line: CartLine }) {
   const error = setQuantity.error ?? remove.error;
   return (
     <li className="cart-line" data-testid="cart-line">
-      <div className="cart-line-image">{line.image ? <img src={line.image} alt={title} width="96" height="96" /> : <div className="no-image" aria-hidden="true" />}</div>
+      <div className="cart-line-image">
+        {line.image ? <img src={line.image} alt={title} width="96" height="96" /> : <div className="no-image" aria-hidden="true" />}
+      </div>
       <div className="cart-line-info">
         <h2 className="cart-line-title">{line.product_slug ? <Link to={`/products/${line.product_slug}`}>{title}</Link> : title}</h2>
         {line.options ? <p className="muted">{lineOptions(line.options)}</p> : null}

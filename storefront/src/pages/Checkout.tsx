@@ -66,7 +66,10 @@ function OrderLines({ cart }: { cart: Cart }) {
 function GuestCheckout() {
   const { register } = useSession();
   const location = useLocation();
-  const form = useForm({ name: '', email: '', password: '' }, { name: [required('Your name')], email: [required('Your email'), email], password: [required('A password'), password] });
+  const form = useForm(
+    { name: '', email: '', password: '' },
+    { name: [required('Your name')], email: [required('Your email'), email], password: [required('A password'), password] },
+  );
   const [busy, setBusy] = useState(false);
   const submit = form.onSubmit(async (v) => {
     setBusy(true);
@@ -74,7 +77,10 @@ function GuestCheckout() {
       await register({ name: v.name.trim(), email: v.email.trim(), password: v.password });
     } catch (e) {
       if (e instanceof ApiError && Object.keys(e.fields).length) form.setServerErrors(serverFieldErrors(e.fields, ['name', 'email', 'password']));
-      else form.setServerErrors({ _form: e instanceof ApiError && e.code === 'email_taken' ? 'An account with this email exists: sign in instead.' : errorMessage(e) });
+      else
+        form.setServerErrors({
+          _form: e instanceof ApiError && e.code === 'email_taken' ? 'An account with this email exists: sign in instead.' : errorMessage(e),
+        });
       setBusy(false);
     }
   });

@@ -89,7 +89,11 @@ function Filters({ facets, params, onChange }: { facets: Facets; params: URLSear
       </FacetGroup>
       <FacetGroup title="Availability">
         <label className="check">
-          <input type="checkbox" checked={params.get('in_stock') === 'true'} onChange={(e) => onChange(withFilter(params, 'in_stock', e.target.checked ? 'true' : null))} />
+          <input
+            type="checkbox"
+            checked={params.get('in_stock') === 'true'}
+            onChange={(e) => onChange(withFilter(params, 'in_stock', e.target.checked ? 'true' : null))}
+          />
           In stock only
         </label>
       </FacetGroup>
@@ -118,7 +122,11 @@ function Filters({ facets, params, onChange }: { facets: Facets; params: URLSear
                 {values.map((v) => (
                   <li key={v.value}>
                     <label className="check">
-                      <input type="checkbox" checked={selected === v.value} onChange={() => onChange(withFilter(params, key, selected === v.value ? null : v.value))} />
+                      <input
+                        type="checkbox"
+                        checked={selected === v.value}
+                        onChange={() => onChange(withFilter(params, key, selected === v.value ? null : v.value))}
+                      />
                       {v.value} <span className="count">({v.count})</span>
                     </label>
                   </li>
@@ -134,8 +142,12 @@ function Filters({ facets, params, onChange }: { facets: Facets; params: URLSear
   );
 }
 
+/** Filters start open beside the results on wide screens, folded above them on phones. */
+const wideScreen = () => typeof matchMedia === 'function' && matchMedia('(min-width: 900px)').matches;
+
 export function Listing() {
   const [params, setParams] = useSearchParams();
+  const [filtersOpen, setFiltersOpen] = useState(wideScreen);
   const query = queryFromParams(params);
   const products = useProducts(query);
   const q = params.get('q');
@@ -162,7 +174,11 @@ export function Listing() {
         <ul className="chips" aria-label="Active filters">
           {chips.map((c) => (
             <li key={`${c.name}=${c.value}`}>
-              <button type="button" className="chip" onClick={() => setParams(c.name === 'tag' ? toggleValue(params, 'tag', c.value) : withFilter(params, c.name, null))}>
+              <button
+                type="button"
+                className="chip"
+                onClick={() => setParams(c.name === 'tag' ? toggleValue(params, 'tag', c.value) : withFilter(params, c.name, null))}
+              >
                 {c.label} <span aria-hidden="true">×</span>
                 <span className="visually-hidden"> (remove)</span>
               </button>
@@ -176,7 +192,7 @@ export function Listing() {
         </ul>
       ) : null}
       <div className="listing-body">
-        <details className="filters-panel" open>
+        <details className="filters-panel" open={filtersOpen} onToggle={(e) => setFiltersOpen(e.currentTarget.open)}>
           <summary>Filters</summary>
           {products.data ? <Filters facets={products.data.facets} params={params} onChange={setParams} /> : null}
         </details>

@@ -94,7 +94,16 @@ function AddressForm({ address, onDone }: { address?: Address; onDone: () => voi
   const client = useQueryClient();
   const form = useForm(
     address
-      ? { name: address.name, line1: address.line1, line2: address.line2, city: address.city, postal_code: address.postal_code, region: address.region, country: address.country, phone: address.phone }
+      ? {
+          name: address.name,
+          line1: address.line1,
+          line2: address.line2,
+          city: address.city,
+          postal_code: address.postal_code,
+          region: address.region,
+          country: address.country,
+          phone: address.phone,
+        }
       : emptyAddress(),
     addressRules,
   );

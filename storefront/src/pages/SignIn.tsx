@@ -96,7 +96,14 @@ export function Register() {
       <form onSubmit={submit} noValidate className="panel">
         <Field label="Name" autoComplete="name" required {...form.field('name')} />
         <Field label="Email" type="email" autoComplete="email" inputMode="email" required {...form.field('email')} />
-        <Field label="Password" type="password" autoComplete="new-password" required hint="10 to 128 characters; not a common password." {...form.field('password')} />
+        <Field
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="10 to 128 characters; not a common password."
+          {...form.field('password')}
+        />
         <Field label="Password again" type="password" autoComplete="new-password" required {...form.field('confirm')} />
         <FormError message={form.formError} />
         <button type="submit" className="button button-primary button-block" disabled={busy}>

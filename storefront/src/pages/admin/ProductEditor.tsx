@@ -23,7 +23,12 @@ const STATUS_OPTIONS = [
   { value: 'archived', label: 'Archived (hidden)' },
 ];
 
-const variantRules = { sku: [required('The SKU'), maxLength(64)], price: [required('The price'), price], stock: [required('The stock'), wholeNumber(0)], options: [options] };
+const variantRules = {
+  sku: [required('The SKU'), maxLength(64)],
+  price: [required('The price'), price],
+  stock: [required('The stock'), wholeNumber(0)],
+  options: [options],
+};
 type VariantValues = { sku: string; price: string; stock: string; options: string };
 
 function variantBody(v: VariantValues) {
@@ -44,7 +49,9 @@ function VariantRow({ variant, onSaved }: { variant: Variant; onSaved: () => voi
       setSaved(true);
       onSaved();
     } catch (e) {
-      form.setServerErrors(e instanceof ApiError && Object.keys(e.fields).length ? serverFieldErrors(e.fields, ['sku', 'price', 'stock', 'options']) : { _form: errorMessage(e) });
+      form.setServerErrors(
+        e instanceof ApiError && Object.keys(e.fields).length ? serverFieldErrors(e.fields, ['sku', 'price', 'stock', 'options']) : { _form: errorMessage(e) },
+      );
     }
   });
   return (
@@ -106,7 +113,9 @@ function ImagesEditor({ images, onChange }: { images: Image[]; onChange: (images
   return (
     <fieldset className="images-editor">
       <legend>Images</legend>
-      <p className="hint">The address of each image (https://…, or a path on this site such as /images/mug.jpg) and a description for people who cannot see it.</p>
+      <p className="hint">
+        The address of each image (https://…, or a path on this site such as /images/mug.jpg) and a description for people who cannot see it.
+      </p>
       {images.map((img, i) => {
         const error = url(img.url, {});
         return (
@@ -209,7 +218,8 @@ function Editor({ product }: { product?: Product }) {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'slug_taken') form.setServerErrors({ slug: 'Another product has this slug.' });
       else if (e instanceof ApiError && e.code === 'sku_taken') setVariantErrors('A variant SKU is used by another product.');
-      else if (e instanceof ApiError && Object.keys(e.fields).length) form.setServerErrors(serverFieldErrors(e.fields, ['title', 'slug', 'description', 'status']));
+      else if (e instanceof ApiError && Object.keys(e.fields).length)
+        form.setServerErrors(serverFieldErrors(e.fields, ['title', 'slug', 'description', 'status']));
       else form.setServerErrors({ _form: errorMessage(e) });
     } finally {
       setBusy(false);
