@@ -10,8 +10,9 @@ import { repo, target } from './shop.mjs';
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-/** Where screenshots go: docs/screenshots with UPDATE_SCREENSHOTS=1, else the target directory. */
-export const shotsDir = process.env.UPDATE_SCREENSHOTS === '1' ? join(repo, 'docs/screenshots') : join(target, 'storefront-e2e/screenshots');
+/** With UPDATE_DOCS=1 the run refreshes docs/screenshots and the storefront figures in docs/performance.md. */
+export const updateDocs = process.env.UPDATE_DOCS === '1';
+export const shotsDir = updateDocs ? join(repo, 'docs/screenshots') : join(target, 'storefront-e2e/screenshots');
 export const outDir = join(target, 'storefront-e2e');
 
 export async function launch() {
@@ -84,6 +85,23 @@ export async function shoot(page, name) {
   accessibility.set(`${name} (phone)`, await axeViolations(page));
   await page.setViewportSize(DESKTOP);
   accessibility.set(name, await axeViolations(page));
+}
+
+/**
+ * Replaces the text between `<!-- marker:start -->` and `<!-- marker:end -->` in a doc.
+ * @param {string} doc path from the repository root
+ * @param {string} marker
+ * @param {string} text
+ */
+export async function updateDoc(doc, marker, text) {
+  const path = join(repo, doc);
+  const current = await readFile(path, 'utf8');
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${doc} has no ${marker} markers`);
+  await writeFile(path, `${current.slice(0, from + start.length)}\n${text}\n${current.slice(to)}`);
 }
 
 /**

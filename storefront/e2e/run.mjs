@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN, startShop } from './shop.mjs';
-import { accessibility, launch, newPage, shoot, shotsDir, writeReport } from './browser.mjs';
+import { execFileSync } from 'node:child_process';
+import { accessibility, launch, newPage, shoot, shotsDir, updateDoc, updateDocs, writeReport } from './browser.mjs';
 
 /** First page load budget for JavaScript, compressed, in bytes. */
 const JS_BUDGET = 200 * 1024;
@@ -139,6 +140,25 @@ describe('storefront', () => {
     console.log(
       `# first load: ${jsBytes} bytes of JavaScript (compressed), first contentful paint ${timings.firstContentfulPaintMs} ms; listing ready in ${listingReadyMs} ms`,
     );
+    if (updateDocs) {
+      const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+      const day = new Date().toISOString().slice(0, 10);
+      const decoded = timings.scripts.reduce((n, s) => n + s.decodedBytes, 0);
+      await updateDoc(
+        'docs/performance.md',
+        'storefront-load',
+        [
+          `Run ${day} on commit \`${commit}\` (2 cores; headless Chromium and the shop on the same machine, debug host build):`,
+          '',
+          '| Measure | Value |',
+          '|---|---|',
+          `| JavaScript on the first load (home page), compressed | ${(jsBytes / 1024).toFixed(1)} KB in ${timings.scripts.length} file(s), ${(decoded / 1024).toFixed(0)} KB uncompressed (budget 200 KB) |`,
+          `| First contentful paint, home page, cold browser | ${timings.firstContentfulPaintMs} ms |`,
+          `| Listing ready: from navigation to the first product card | ${listingReadyMs} ms |`,
+          `| First contentful paint, listing | ${listingPaint === null ? 'n/a' : Math.round(listingPaint)} ms |`,
+        ].join('\n'),
+      );
+    }
     assert.deepEqual(errors, []);
     await context.close();
   });
