@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: formatting, lints, unit tests, the black-box
 # tests of the real `edgecart` binary over real wasm components, the storefront's
-# checks, and the API contract test (schemathesis against a running shop).
+# checks and its end-to-end tests in Chromium, and the API contract test
+# (schemathesis against a running shop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,9 @@ scripts/storefront.sh build
 
 step "unit and black-box tests"
 cargo test --locked
+
+step "storefront end to end (Playwright + Chromium)"
+scripts/storefront.sh e2e
 
 step "API contract (schemathesis against docs/api/openapi.yaml)"
 python3 tests/contract/run.py
