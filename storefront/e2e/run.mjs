@@ -351,6 +351,31 @@ describe('storefront', () => {
     await context.close();
   });
 
+  it('is usable from the keyboard and says so when a page or product does not exist', async () => {
+    const { context, page, errors } = await newPage(browser, shop.url);
+    await page.goto('/products/no-such-product');
+    await page.getByRole('heading', { name: 'Product not found' }).waitFor();
+    await page.goto('/no/such/page');
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+
+    // The first Tab stop skips to the content; links and the search follow in reading order.
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Featured' }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Edgecart');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'search');
+    await page.keyboard.type('tent');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/products\?q=tent$/);
+    // After a client-side navigation, focus is on the new page's heading.
+    await waitForText(page.locator(':focus'), /Results for “tent”/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('lets an admin create a product with an image that then appears in the listing', async () => {
     const { context, page, errors } = await newPage(browser, shop.url);
     await signIn(page, ADMIN.email, ADMIN.password);
