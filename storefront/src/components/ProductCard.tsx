@@ -17,7 +17,7 @@ export function ProductCard({ product, headingLevel = 3 }: { product: ProductSum
         <Heading className="product-card-title">{product.title}</Heading>
       </Link>
       <p className="product-card-price">
-        {product.price ? <span>From {formatMoney(product.price)}</span> : null}
+        <span>From {formatMoney(product.price)}</span>
         {!product.in_stock ? <span className="badge badge-muted">Out of stock</span> : null}
       </p>
     </article>

@@ -12,7 +12,8 @@ import { email, password, required, sameAs, serverFieldErrors } from '../lib/val
 function useReturnTo(): string {
   const state: unknown = useLocation().state;
   const from = typeof state === 'object' && state !== null && 'from' in state ? state.from : null;
-  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('/account/') ? from : '/account';
+  const authPage = /^\/account\/(signin|register|reset)\b/;
+  return typeof from === 'string' && from.startsWith('/') && !authPage.test(from) ? from : '/account';
 }
 
 const signInRules = { email: [required('Your email'), email], password: [required('Your password')] };
