@@ -237,10 +237,14 @@ describe('storefront', () => {
     await waitForText(cartCount(page), /^0$/);
     await shoot(page, 'order-confirmation');
 
-    // A reload restores the session from the refresh cookie.
+    // A reload restores the session from the refresh cookie. The reload waits
+    // for the page's own refresh to finish: a reload that cut it off would send
+    // a refresh token the shop has already rotated, and the users component
+    // (no grace period for reuse) would end the session.
     await page.goto('/account');
-    await page.reload();
     const row = page.getByTestId('order-row').filter({ hasText: `#${orderId}` });
+    await waitForText(row, /Paid/);
+    await page.reload();
     await waitForText(row, /Paid/);
     assert.equal(await page.getByTestId('order-row').count(), 1);
     await shoot(page, 'profile');
