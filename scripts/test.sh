@@ -18,14 +18,14 @@ cargo fmt --all -- --check
 
 step "lints (host crates, then the components as wasm32-wasip2)"
 cargo clippy --all-targets --locked -- -D warnings
-cargo clippy --release --target wasm32-wasip2 --locked -p edgecart-kit -p users -p catalog -p web -- -D warnings
+cargo clippy --release --target wasm32-wasip2 --locked -p edgecart-kit -p users -p catalog -p cart -p orders -p web -- -D warnings
 
-step "test tools (schemathesis, localstripe) into $target/tools-venv"
+step "test tools (schemathesis, localstripe, moto S3 server) into $target/tools-venv"
 venv="$target/tools-venv"
 case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
-if [ ! -x "$venv/bin/schemathesis" ] || [ ! -x "$venv/bin/localstripe" ]; then
+if [ ! -x "$venv/bin/schemathesis" ] || [ ! -x "$venv/bin/localstripe" ] || [ ! -x "$venv/bin/moto_server" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet schemathesis localstripe
+  "$venv/bin/pip" install --quiet schemathesis localstripe "moto[server]"
 fi
 export PATH="$venv/bin:$PATH"
 

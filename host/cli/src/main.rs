@@ -10,6 +10,7 @@ mod seed;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
+use edgecart_commerce::media::Store;
 use edgecart_runtime::manifest::Manifest;
 use edgecart_runtime::runtime_config::RuntimeConfig;
 use edgecart_runtime::server::{self, ServerOptions};
@@ -106,6 +107,20 @@ struct Up {
     /// Do not load the demo catalog and admin account into an empty data directory.
     #[arg(long)]
     no_seed: bool,
+    /// Where uploaded product images are kept (default: <data-dir>/media).
+    #[arg(long, env = "EDGECART_MEDIA_DIR")]
+    media_dir: Option<PathBuf>,
+    /// Keep product images in this S3 bucket instead (region and credentials
+    /// from the standard AWS environment).
+    #[arg(long, env = "EDGECART_MEDIA_BUCKET")]
+    media_bucket: Option<String>,
+    /// Endpoint of an S3-compatible store (MinIO, moto, Ceph); default: AWS.
+    #[arg(long, env = "EDGECART_MEDIA_ENDPOINT")]
+    media_endpoint: Option<String>,
+    /// Address the bucket by path (`<endpoint>/<bucket>/<key>`), as most
+    /// S3-compatible stores expect.
+    #[arg(long, env = "EDGECART_MEDIA_PATH_STYLE")]
+    media_path_style: bool,
 }
 
 /// Parses one `--sqlite` argument into (label, SQL).
@@ -352,6 +367,24 @@ impl Up {
         if let Some(seed) = seed {
             tokio::spawn(seed.run(addr));
         }
+        let media = match &self.media_bucket {
+            Some(bucket) => {
+                Store::s3(
+                    bucket,
+                    None,
+                    self.media_endpoint.clone(),
+                    self.media_path_style,
+                )
+                .await
+            }
+            None => Store::Local(
+                self.media_dir
+                    .clone()
+                    .unwrap_or_else(|| self.data_dir.join("media")),
+            ),
+        };
+        let host_routes =
+            commerce::media_routes(media, addr, service_token.as_deref(), self.max_body_size)?;
         if let Some(token) = service_token {
             let runner = commerce::prepare(&self.data_dir, addr, &token).await?;
             tokio::spawn(runner.run());
@@ -362,6 +395,7 @@ impl Up {
             ServerOptions {
                 max_concurrent_requests: self.max_concurrent_requests,
                 max_body_bytes: self.max_body_size,
+                host_routes: Some(host_routes),
                 ..ServerOptions::default()
             },
             shutdown_signal(),

@@ -71,6 +71,20 @@ impl Shop {
         }
         Ok((status, body))
     }
+
+    /// `GET path` on behalf of a client: its `Authorization` header is
+    /// forwarded instead of the service token. Network errors are retryable.
+    pub async fn get_as(&self, path: &str, authorization: &str) -> Result<(u16, Value), StepError> {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("authorization", authorization)
+            .send()
+            .await
+            .map_err(|e| StepError::Retryable(format!("{path}: {e}")))?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.json().await.unwrap_or(Value::Null)))
+    }
 }
 
 fn order_id(ctx: &StepCtx) -> i64 {

@@ -9,6 +9,8 @@
 //! - [`checkout`]: the checkout saga's steps over the shop's internal routes;
 //! - [`saga`]: the durable saga engine (steps recorded before and after they
 //!   run, retries with backoff, compensations in reverse, resume after a crash);
+//! - [`media`]: product image uploads (checked, resized, stored locally or in
+//!   S3) and serving;
 //! - [`refunds`]: paying out the refunds admins request on orders;
 //! - [`webhook`]: verification of `Stripe-Signature` headers.
 //!
@@ -16,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod checkout;
+pub mod media;
 pub mod payments;
 pub mod refunds;
 pub mod saga;

@@ -6,7 +6,9 @@
 //! requests (503 with `Retry-After` when full) and the maximum body size (413).
 //! On shutdown the listener stops accepting, open connections finish their
 //! in-flight request, and `run` returns once they are done (or the grace period
-//! ends).
+//! ends). The embedding binary may claim path prefixes for itself
+//! ([`HostRoutes`], e.g. `edgecart`'s media uploads); everything else goes to the
+//! Spin application.
 
 use crate::app::App;
 use crate::error::json_error;
@@ -19,11 +21,50 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use wasmtime_wasi_http::WasiBody;
+
+/// What a [`HostRoutes`] handler returns.
+pub type HostFuture = Pin<Box<dyn Future<Output = Response<Bytes>> + Send>>;
+
+/// Path prefixes the embedding binary serves itself, ahead of the Spin app.
+#[derive(Clone)]
+pub struct HostRoutes {
+    prefixes: Vec<String>,
+    handler: Arc<dyn Fn(Request<Incoming>) -> HostFuture + Send + Sync>,
+}
+
+impl HostRoutes {
+    /// Requests whose path is one of `prefixes` (each ending in `/`) or below
+    /// it go to `handler`.
+    pub fn new(
+        prefixes: Vec<String>,
+        handler: impl Fn(Request<Incoming>) -> HostFuture + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            prefixes,
+            handler: Arc::new(handler),
+        }
+    }
+
+    fn claims(&self, path: &str) -> bool {
+        self.prefixes
+            .iter()
+            .any(|p| path.starts_with(p.as_str()) || path == p.trim_end_matches('/'))
+    }
+}
+
+impl std::fmt::Debug for HostRoutes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostRoutes")
+            .field("prefixes", &self.prefixes)
+            .finish_non_exhaustive()
+    }
+}
 
 /// Limits of the public listener.
 #[derive(Debug, Clone)]
@@ -34,6 +75,8 @@ pub struct ServerOptions {
     pub max_body_bytes: u64,
     /// How long shutdown waits for in-flight requests.
     pub shutdown_grace: Duration,
+    /// Routes the embedding binary serves itself.
+    pub host_routes: Option<HostRoutes>,
 }
 
 impl Default for ServerOptions {
@@ -42,6 +85,7 @@ impl Default for ServerOptions {
             max_concurrent_requests: 1024,
             max_body_bytes: 10 << 20,
             shutdown_grace: Duration::from_secs(30),
+            host_routes: None,
         }
     }
 }
@@ -56,6 +100,7 @@ pub async fn run(
     let limits = Arc::new(Limits {
         semaphore: Arc::new(Semaphore::new(options.max_concurrent_requests)),
         max_body_bytes: options.max_body_bytes,
+        host_routes: options.host_routes.clone(),
     });
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -104,6 +149,7 @@ pub async fn run(
 struct Limits {
     semaphore: Arc<Semaphore>,
     max_body_bytes: u64,
+    host_routes: Option<HostRoutes>,
 }
 
 impl Limits {
@@ -140,9 +186,18 @@ impl Limits {
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > self.max_body_bytes) {
+            return too_large();
+        }
+        if let Some(host) = self
+            .host_routes
+            .as_ref()
+            .filter(|h| h.claims(request.uri().path()))
+        {
+            return (host.handler)(request).await.map(full);
+        }
         let (parts, body) = request.into_parts();
         let body: WasiBody = match declared {
-            Some(n) if n > self.max_body_bytes => return too_large(),
             Some(_) => body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync(),
             None if body.is_end_stream() => {
                 body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync()

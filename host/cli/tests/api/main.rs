@@ -15,6 +15,7 @@ mod data;
 mod helpers;
 mod limits;
 mod manifest_errors;
+mod media;
 mod routing;
 mod shop;
 mod users;
