@@ -342,6 +342,18 @@ describe('storefront', () => {
     await context.close();
   });
 
+  it('keeps a shopper signed in in several tabs opened at once', async () => {
+    const { context, page, errors } = await newPage(browser, shop.url);
+    await register(page, emailFor('finn'), 'Finn Tabs');
+    const tabs = await Promise.all([context.newPage(), context.newPage(), context.newPage()]);
+    await Promise.all(tabs.map((t) => t.goto('/account')));
+    for (const t of tabs) await t.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Finn Tabs' }).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('turns away a customer who types the admin URL, and sends a guest to sign in', async () => {
     const { context, page, errors } = await newPage(browser, shop.url);
     await page.goto('/admin/products');

@@ -157,6 +157,20 @@ describe('sessions', () => {
     expect(client.signedIn).toBe(true);
   });
 
+  it('takes turns with other tabs through a lock when refreshing', async () => {
+    const held: string[] = [];
+    const locks = {
+      request: async <T>(name: string, callback: () => Promise<T>) => {
+        held.push(name);
+        return callback();
+      },
+    };
+    const f = fakeFetch(() => json(200, { access_token: 'tok', token_type: 'Bearer', expires_in: 900, user }));
+    const client = new Client({ fetch: f.fetch, locks });
+    await expect(client.refreshSession()).resolves.toEqual(user);
+    expect(held).toEqual(['edgecart.refresh']);
+  });
+
   it('is signed out when the refresh cookie is missing or spent', async () => {
     const f = fakeFetch(() => json(401, { error: { code: 'unauthorized', message: 'no refresh token was sent: sign in again' } }));
     const client = new Client({ fetch: f.fetch });

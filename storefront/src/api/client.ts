@@ -8,7 +8,9 @@
 // no script can read it; `refreshSession()` trades it for a new access token.
 // A request answered 401 with an expired or invalid token is retried once after
 // a refresh. Refreshes are single-flight: a refresh token works once, and
-// presenting it twice would end the whole session.
+// presenting it twice would end the whole session. Across tabs, which share the
+// cookie, a Web Lock makes refreshes take turns, so each tab presents the token
+// the previous refresh set.
 import type { paths } from './schema';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -131,6 +133,13 @@ export interface SessionUser {
 
 type Listener = (user: SessionUser | null) => void;
 
+/** The part of the Web Locks API (`navigator.locks`) the refresh uses. */
+export interface RefreshLock {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+const REFRESH_LOCK = 'edgecart.refresh';
+
 /** The client: one per page (see `api` below); tests make their own with a fake fetch. */
 export class Client {
   private accessToken: string | null = null;
@@ -141,11 +150,20 @@ export class Client {
   private readonly base: string;
   private cartTokenValue: string | null;
   private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  private readonly locks: RefreshLock | null;
 
-  constructor(options: { fetch?: typeof fetch; base?: string; storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null } = {}) {
+  constructor(
+    options: {
+      fetch?: typeof fetch;
+      base?: string;
+      storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+      locks?: RefreshLock | null;
+    } = {},
+  ) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.base = options.base ?? '';
     this.storage = options.storage ?? null;
+    this.locks = options.locks ?? null;
     this.cartTokenValue = this.storage?.getItem(CART_TOKEN_KEY) ?? null;
   }
 
@@ -220,11 +238,13 @@ export class Client {
   refreshSession(): Promise<SessionUser | null> {
     this.refreshing ??= (async () => {
       try {
-        const res = await this.fetchImpl(`${this.base}/api/users/refresh`, {
-          method: 'POST',
-          headers: { accept: 'application/json' },
-          credentials: 'same-origin',
-        });
+        const send = () =>
+          this.fetchImpl(`${this.base}/api/users/refresh`, {
+            method: 'POST',
+            headers: { accept: 'application/json' },
+            credentials: 'same-origin',
+          });
+        const res = this.locks ? await this.locks.request(REFRESH_LOCK, send) : await send();
         if (!res.ok) {
           this.setSession(null, null);
           return null;
@@ -268,4 +288,7 @@ function browserStorage(): Storage | null {
 }
 
 /** The page's client. */
-export const api = new Client({ storage: browserStorage() });
+export const api = new Client({
+  storage: browserStorage(),
+  locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
+});

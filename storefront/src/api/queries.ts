@@ -1,24 +1,13 @@
 // Server state: TanStack Query hooks over the typed client, one per read, and
 // the cart's mutations (which answer the whole cart, written straight into the
 // cache so the navbar's count and the cart page agree at once).
-import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api, type OptionFilters } from './client';
-import type { paths } from './schema';
-import type { Cart, Order } from './types';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSession } from '../auth/session';
+import { api } from './client';
+import { keys, storeCart, type ProductQuery } from './keys';
+import type { Order } from './types';
 
-export type ProductQuery = NonNullable<paths['/api/catalog/products']['get']['parameters']['query']> & OptionFilters;
-
-export const keys = {
-  categories: ['categories'] as const,
-  products: (q: ProductQuery) => ['products', q] as const,
-  product: (idOrSlug: string) => ['product', idOrSlug] as const,
-  cart: (country: string | undefined) => ['cart', country ?? ''] as const,
-  me: ['me'] as const,
-  orders: ['orders'] as const,
-  order: (id: number) => ['order', id] as const,
-  adminOrders: (status: string) => ['admin', 'orders', status] as const,
-  outbox: ['admin', 'outbox'] as const,
-};
+export { keys, storeCart };
 
 export function useCategories() {
   return useQuery({ queryKey: keys.categories, queryFn: ({ signal }) => api.request('get', '/api/catalog/categories', { signal }), staleTime: 60_000 });
@@ -40,19 +29,19 @@ export function useProduct(idOrSlug: string) {
   });
 }
 
-/** The cart (tax for `country` when given). Nothing is fetched for a guest without a cart. */
+/**
+ * The cart (tax for `country` when given): the signed-in shopper's, or the
+ * guest cart of this browser. Asked for once the session is restored, so a
+ * signed-in shopper never sees the guest cart's count first.
+ */
 export function useCart(country?: string) {
+  const { status } = useSession();
   return useQuery({
+    enabled: status !== 'restoring',
     queryKey: keys.cart(country),
     queryFn: ({ signal }) => api.request('get', '/api/cart', { query: { country }, signal }),
     placeholderData: keepPreviousData,
   });
-}
-
-/** Puts a cart answer into every cached view of the cart. */
-export function storeCart(client: QueryClient, cart: Cart): void {
-  client.setQueryData(keys.cart(undefined), cart);
-  void client.invalidateQueries({ queryKey: ['cart'], predicate: (q) => q.queryKey[1] !== '' });
 }
 
 export function useAddToCart() {

@@ -5,7 +5,7 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, type SessionUser } from '../api/client';
-import { storeCart } from '../api/queries';
+import { storeCart } from '../api/keys';
 
 export type SessionStatus = 'restoring' | 'signed-in' | 'guest';
 

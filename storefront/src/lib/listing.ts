@@ -2,7 +2,7 @@
 // and the back button walks back through filters and pages. Pages are the
 // API's cursors: `cursor` starts the current page and `prev` lists the cursors
 // of the pages before it ('' for the first), which is all "Previous" needs.
-import type { ProductQuery } from '../api/queries';
+import type { ProductQuery } from '../api/keys';
 import { formatMoney } from './money';
 
 export const PAGE_SIZE = 24;
