@@ -24,7 +24,7 @@
 #                        alert's runbook_url is a heading of docs/operations.md
 #   checks.py dashboard  the Grafana dashboard JSON
 #
-# Tools are installed on first use: Python ones into $CARGO_TARGET_DIR/tools-venv
+# Tools are installed on first use: Python ones into $CARGO_TARGET_DIR/deploy-venv
 # (default target/), npm ones into target/deploy-tools, promtool into
 # target/deploy-tools/promtool; docker-compose with apt-get when missing.
 set -euo pipefail
@@ -32,7 +32,7 @@ cd "$(dirname "$0")/.."
 
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
-venv="$target/tools-venv"
+venv="$target/deploy-venv"
 tools="$target/deploy-tools"
 work="$target/deploy-check"
 mkdir -p "$tools"

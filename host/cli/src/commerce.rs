@@ -8,7 +8,8 @@
 //! requested (`GET /internal/orders/refunds/pending`). Payments go to Stripe when `STRIPE_API_KEY`
 //! is set (`STRIPE_API_BASE` overrides the URL, for an emulator), else to the
 //! embedded sandbox (`<data-dir>/payments-sandbox.db`). It also serves the
-//! host's own public routes, `/media/...` (product images).
+//! host's own public routes: `/media/...` (product images) and
+//! `/webhooks/stripe`.
 
 use axum::body::Bytes;
 use axum::http::{Request, Response, StatusCode};
@@ -19,6 +20,7 @@ use edgecart_commerce::payments::sandbox::SandboxGateway;
 use edgecart_commerce::payments::stripe::{STRIPE_API, StripeGateway};
 use edgecart_commerce::refunds;
 use edgecart_commerce::saga::{Engine, Outcome, Policy};
+use edgecart_commerce::webhook::{self, Inbox, Webhooks};
 use edgecart_runtime::server::HostRoutes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::collections::HashSet;
@@ -28,70 +30,102 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tower::ServiceExt;
 
-/// The host's own public routes: `/media/...` (product images, kept in
-/// `store`), served ahead of the Spin app. A request body is read whole (at
-/// most `max_body` bytes) before the routes answer, so a refusal never cuts
-/// off a client that is still sending.
-pub fn media_routes(
+/// The host's own public routes, served ahead of the Spin app: `/media/...`
+/// (product images, kept in `store`) and, with the commerce services,
+/// `/webhooks/stripe`. A request body is read whole (at most `max_body` bytes)
+/// before the routes answer, so a refusal never cuts off a client that is
+/// still sending.
+pub fn host_routes(
     store: Store,
     addr: SocketAddr,
     service_token: Option<&str>,
     max_body: u64,
+    webhooks: Option<Arc<Webhooks>>,
 ) -> anyhow::Result<HostRoutes> {
     let shop = Shop::new(&format!("http://{addr}"), service_token.unwrap_or_default())
         .map_err(|e| anyhow::anyhow!(e))?;
-    let router = media::router(Arc::new(Media::new(
+    let mut router = media::router(Arc::new(Media::new(
         store,
         Limits::default(),
         Arc::new(shop),
     )));
+    if let Some(w) = webhooks {
+        router = router.merge(webhook::router(w));
+    }
+    let router = router.fallback(|| async {
+        (
+            StatusCode::NOT_FOUND,
+            axum::Json(serde_json::json!({ "error": { "code": "not_found", "message": "no route matches this path" } })),
+        )
+    });
     let max_body = usize::try_from(max_body).unwrap_or(usize::MAX);
-    Ok(HostRoutes::new(vec!["/media/".into()], move |req| {
-        let router = router.clone();
-        Box::pin(async move {
-            let (parts, body) = req.into_parts();
-            let body = match Limited::new(body, max_body).collect().await {
-                Ok(c) => c.to_bytes(),
-                Err(e) => {
-                    let too_large = e.is::<LengthLimitError>();
-                    let (status, code, message) = if too_large {
-                        (
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            "payload_too_large",
-                            format!("the request body is larger than {max_body} bytes"),
-                        )
-                    } else {
-                        (
-                            StatusCode::BAD_REQUEST,
-                            "bad_request",
-                            format!("cannot read the request body: {e}"),
-                        )
-                    };
-                    let body = serde_json::json!({ "error": { "code": code, "message": message } });
-                    let mut r = Response::new(Bytes::from(body.to_string()));
-                    *r.status_mut() = status;
-                    r.headers_mut().insert(
-                        axum::http::header::CONTENT_TYPE,
-                        axum::http::HeaderValue::from_static("application/json"),
-                    );
-                    return r;
-                }
-            };
-            let request = Request::from_parts(parts, axum::body::Body::from(body));
-            let response = match router.oneshot(request).await {
-                Ok(r) => r,
-                Err(never) => match never {},
-            };
-            let (parts, body) = response.into_parts();
-            let bytes = match body.collect().await {
-                Ok(c) => c.to_bytes(),
-                Err(e) => {
-                    tracing::warn!(error = %e, "media response body failed");
-                    Bytes::new()
-                }
-            };
-            Response::from_parts(parts, bytes)
-        })
+    Ok(HostRoutes::new(
+        vec!["/media/".into(), "/webhooks/".into()],
+        move |req| {
+            let router = router.clone();
+            Box::pin(async move {
+                let (parts, body) = req.into_parts();
+                let body = match Limited::new(body, max_body).collect().await {
+                    Ok(c) => c.to_bytes(),
+                    Err(e) => {
+                        let too_large = e.is::<LengthLimitError>();
+                        let (status, code, message) = if too_large {
+                            (
+                                StatusCode::PAYLOAD_TOO_LARGE,
+                                "payload_too_large",
+                                format!("the request body is larger than {max_body} bytes"),
+                            )
+                        } else {
+                            (
+                                StatusCode::BAD_REQUEST,
+                                "bad_request",
+                                format!("cannot read the request body: {e}"),
+                            )
+                        };
+                        let body =
+                            serde_json::json!({ "error": { "code": code, "message": message } });
+                        let mut r = Response::new(Bytes::from(body.to_string()));
+                        *r.status_mut() = status;
+                        r.headers_mut().insert(
+                            axum::http::header::CONTENT_TYPE,
+                            axum::http::HeaderValue::from_static("application/json"),
+                        );
+                        return r;
+                    }
+                };
+                let request = Request::from_parts(parts, axum::body::Body::from(body));
+                let response = match router.oneshot(request).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                };
+                let (parts, body) = response.into_parts();
+                let bytes = match body.collect().await {
+                    Ok(c) => c.to_bytes(),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "media response body failed");
+                        Bytes::new()
+                    }
+                };
+                Response::from_parts(parts, bytes)
+            })
+        },
+    ))
+}
+
+/// The Stripe webhook endpoint's state: events recorded in
+/// `<data-dir>/webhooks.db`, verified with `STRIPE_WEBHOOK_SECRET`, waking the
+/// runner's sagas.
+pub async fn webhooks(data_dir: &Path, runner: &Runner) -> anyhow::Result<Arc<Webhooks>> {
+    let inbox = Inbox::open(&data_dir.join("webhooks.db"))
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let secret = std::env::var("STRIPE_WEBHOOK_SECRET")
+        .ok()
+        .filter(|s| !s.is_empty());
+    Ok(Arc::new(Webhooks {
+        secret,
+        inbox,
+        sagas: Arc::clone(&runner.engine),
     }))
 }
 

@@ -383,10 +383,22 @@ impl Up {
                     .unwrap_or_else(|| self.data_dir.join("media")),
             ),
         };
-        let host_routes =
-            commerce::media_routes(media, addr, service_token.as_deref(), self.max_body_size)?;
-        if let Some(token) = service_token {
-            let runner = commerce::prepare(&self.data_dir, addr, &token).await?;
+        let runner = match service_token.as_deref() {
+            Some(token) => Some(commerce::prepare(&self.data_dir, addr, token).await?),
+            None => None,
+        };
+        let webhooks = match &runner {
+            Some(r) => Some(commerce::webhooks(&self.data_dir, r).await?),
+            None => None,
+        };
+        let host_routes = commerce::host_routes(
+            media,
+            addr,
+            service_token.as_deref(),
+            self.max_body_size,
+            webhooks,
+        )?;
+        if let Some(runner) = runner {
             tokio::spawn(runner.run());
         }
         server::run(

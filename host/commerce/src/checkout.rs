@@ -227,6 +227,11 @@ impl<G: PaymentGateway + 'static> Step for Pay<G> {
                 .authorize(&Self::request(ctx), &ctx.key)
                 .await
                 .map_err(payment_error)?;
+            // A repeated key replays the first answer: ask for the status now.
+            let p = match p.status {
+                PaymentStatus::RequiresCapture | PaymentStatus::Succeeded => p,
+                _ => self.0.retrieve(&p.id).await.map_err(payment_error)?,
+            };
             let p = match p.status {
                 PaymentStatus::RequiresCapture => self
                     .0
@@ -234,6 +239,14 @@ impl<G: PaymentGateway + 'static> Step for Pay<G> {
                     .await
                     .map_err(payment_error)?,
                 PaymentStatus::Succeeded => p,
+                // The outcome comes later (a bank transfer, 3-D Secure): retry,
+                // woken early by the gateway's webhook.
+                PaymentStatus::Processing | PaymentStatus::RequiresAction => {
+                    return Err(StepError::Retryable(format!(
+                        "waiting for the payment ({:?})",
+                        p.status
+                    )));
+                }
                 s => return Err(StepError::Fatal(format!("payment not authorised ({s:?})"))),
             };
             Ok(json!({ "payment": p.id, "amount": p.amount }))

@@ -363,7 +363,6 @@ pub fn router(media: Arc<Media>) -> Router {
     Router::new()
         .route("/media/images", post(upload))
         .route("/media/images/{id}/{file}", get(download))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "not_found", "no such media route") })
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(media)
 }

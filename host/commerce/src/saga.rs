@@ -27,7 +27,7 @@ use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 
 /// Why a step failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +113,7 @@ pub struct Engine {
     _db: Arc<libsql::Database>,
     steps: Vec<Arc<dyn Step>>,
     policy: Policy,
+    wake: Notify,
 }
 
 impl std::fmt::Debug for Engine {
@@ -166,6 +167,7 @@ impl Engine {
             _db: Arc::new(db),
             steps,
             policy,
+            wake: Notify::new(),
         })
     }
 
@@ -271,6 +273,21 @@ impl Engine {
         .map(|_| ())
     }
 
+    /// Waits before retry `attempt + 1`: the backoff, or less if [`Engine::wake`]
+    /// is called meanwhile.
+    async fn pause(&self, attempt: u32) {
+        tokio::select! {
+            () = tokio::time::sleep(self.backoff(attempt)) => {}
+            () = self.wake.notified() => {}
+        }
+    }
+
+    /// Cuts short the backoff of every saga waiting to retry, e.g. when the
+    /// payment gateway reports an outcome by webhook.
+    pub fn wake(&self) {
+        self.wake.notify_waiters();
+    }
+
     fn backoff(&self, attempt: u32) -> Duration {
         let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
         self.policy
@@ -340,7 +357,7 @@ impl Engine {
                 }
                 Err(StepError::Retryable(e)) if attempt < self.policy.max_attempts => {
                     tracing::warn!(saga = id, step = step.name(), attempt, error = %e, "step failed, retrying");
-                    tokio::time::sleep(self.backoff(attempt)).await;
+                    self.pause(attempt).await;
                 }
                 Err(StepError::Retryable(e)) => {
                     // The outcome is unknown: undo this step too.
@@ -385,7 +402,7 @@ impl Engine {
                 }
                 Err(StepError::Retryable(e)) if attempt < self.policy.max_attempts => {
                     tracing::warn!(saga = id, step = step.name(), attempt, error = %e, "compensation failed, retrying");
-                    tokio::time::sleep(self.backoff(attempt)).await;
+                    self.pause(attempt).await;
                 }
                 Err(StepError::Retryable(e) | StepError::Fatal(e)) => {
                     self.mark(id, i, "undo", "failed", None, Some(e.clone()))

@@ -1,12 +1,33 @@
-//! Verifying Stripe webhook signatures.
+//! Stripe webhooks: signature verification and the `POST /webhooks/stripe`
+//! endpoint.
+//!
+//! The endpoint ([`router`]) verifies `Stripe-Signature`, records each event id
+//! once in its own libSQL inbox (Stripe delivers at least once; a repeat is
+//! acknowledged and ignored), and for payment events wakes the checkout sagas
+//! waiting on the gateway (a saga whose payment is still `processing` or needs
+//! customer action retries at once instead of after its backoff). Answers: 200
+//! `{received, duplicate}`, 400 for a bad signature or body, 404 when no
+//! webhook secret is configured.
 //!
 //! The `Stripe-Signature` header is `t=<unix seconds>,v1=<hex hmac>[,v1=...]`.
 //! A payload is genuine when one `v1` equals HMAC-SHA256(secret, "<t>.<payload>")
 //! (compared in constant time) and `t` is within the tolerance of now, which
 //! bounds replays. Several `v1` values appear while a secret is being rolled.
 
+use crate::saga::Engine;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use bytes::Bytes;
 use hmac::{Hmac, Mac};
+use libsql::{Connection, params};
+use serde_json::{Value, json};
 use sha2::Sha256;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::Mutex;
 
 /// How far a signature's timestamp may be from now, in seconds (Stripe's default).
 pub const TOLERANCE_SECS: i64 = 300;
@@ -70,6 +91,166 @@ pub fn verify(payload: &[u8], header: &str, secret: &str, now: i64) -> Result<()
         return Err(SignatureError::Stale(age));
     }
     Ok(())
+}
+
+/// Webhook events received, each id once.
+pub struct Inbox {
+    conn: Mutex<Connection>,
+    _db: libsql::Database,
+}
+
+impl std::fmt::Debug for Inbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inbox").finish_non_exhaustive()
+    }
+}
+
+impl Inbox {
+    /// Opens (creating) the inbox database at `path`.
+    pub async fn open(path: &Path) -> Result<Inbox, String> {
+        let db = libsql::Builder::new_local(path)
+            .build()
+            .await
+            .map_err(|e| format!("webhook inbox: {e}"))?;
+        let conn = db.connect().map_err(|e| format!("webhook inbox: {e}"))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA busy_timeout = 5000;
+             CREATE TABLE IF NOT EXISTS webhook_events (
+                id TEXT PRIMARY KEY, type TEXT NOT NULL, object TEXT,
+                payload TEXT NOT NULL, received_at INTEGER NOT NULL);",
+        )
+        .await
+        .map_err(|e| format!("webhook inbox: {e}"))?;
+        Ok(Inbox {
+            conn: Mutex::new(conn),
+            _db: db,
+        })
+    }
+
+    /// Records an event; `false` when its id was already recorded.
+    pub async fn record(&self, event: &Value, payload: &[u8], now: i64) -> Result<bool, String> {
+        let conn = self.conn.lock().await;
+        let inserted = conn
+            .execute(
+                "INSERT INTO webhook_events (id, type, object, payload, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO NOTHING",
+                params![
+                    event["id"].as_str().unwrap_or_default(),
+                    event["type"].as_str().unwrap_or_default(),
+                    event["data"]["object"]["id"].as_str(),
+                    String::from_utf8_lossy(payload).into_owned(),
+                    now
+                ],
+            )
+            .await
+            .map_err(|e| format!("webhook inbox: {e}"))?;
+        Ok(inserted == 1)
+    }
+
+    /// The recorded events as (id, type, object id), oldest first.
+    pub async fn events(&self) -> Result<Vec<(String, String, Option<String>)>, String> {
+        let conn = self.conn.lock().await;
+        let mut rows = conn
+            .query(
+                "SELECT id, type, object FROM webhook_events ORDER BY received_at, rowid",
+                (),
+            )
+            .await
+            .map_err(|e| format!("webhook inbox: {e}"))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows
+            .next()
+            .await
+            .map_err(|e| format!("webhook inbox: {e}"))?
+        {
+            out.push((
+                r.get(0).map_err(|e| e.to_string())?,
+                r.get(1).map_err(|e| e.to_string())?,
+                r.get(2).map_err(|e| e.to_string())?,
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// What the webhook endpoint needs.
+#[derive(Debug)]
+pub struct Webhooks {
+    /// The endpoint's signing secret (`whsec_...`); `None` disables it.
+    pub secret: Option<String>,
+    /// Where events are recorded.
+    pub inbox: Inbox,
+    /// The checkout sagas to wake on payment events.
+    pub sagas: Arc<Engine>,
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
+}
+
+/// The `POST /webhooks/stripe` route.
+pub fn router(webhooks: Arc<Webhooks>) -> Router {
+    Router::new()
+        .route("/webhooks/stripe", post(receive))
+        .with_state(webhooks)
+}
+
+async fn receive(State(hooks): State<Arc<Webhooks>>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = hooks.secret.as_deref() else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "webhooks_not_configured",
+            "set STRIPE_WEBHOOK_SECRET to receive Stripe webhooks",
+        );
+    };
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
+        .unwrap_or(0);
+    if let Err(e) = verify(&body, signature, secret, now) {
+        tracing::warn!(error = %e, "refused a webhook");
+        return error(StatusCode::BAD_REQUEST, "bad_signature", &e.to_string());
+    }
+    let event: Value = match serde_json::from_slice::<Value>(&body) {
+        Ok(v) if v["id"].is_string() && v["type"].is_string() => v,
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_event",
+                "the body is not a Stripe event (id and type)",
+            );
+        }
+    };
+    let fresh = match hooks.inbox.record(&event, &body, now).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot record a webhook event");
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "cannot record the event now; Stripe will retry",
+            );
+        }
+    };
+    let kind = event["type"].as_str().unwrap_or_default();
+    tracing::info!(event = %event["id"], kind, duplicate = !fresh, "stripe webhook");
+    if fresh && (kind.starts_with("payment_intent.") || kind.starts_with("charge.")) {
+        hooks.sagas.wake();
+    }
+    (
+        StatusCode::OK,
+        axum::Json(json!({ "received": true, "duplicate": !fresh })),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -317,7 +317,7 @@ async fn refunds_settled(app: &TestApp, token: &str, id: i64) -> Value {
 #[tokio::test]
 async fn refunds_and_cancellations_leave_the_order_and_the_payment_in_agreement() {
     let dir = tempfile::tempdir().unwrap();
-    let app = spawn_shop_in(dir.path()).await;
+    let app = spawn_shop_in(dir.path(), &[]).await;
     let admin = app.admin_token().await;
     let (_, variant) = product(&app, &admin, "KETTLE-1", 3000, 10).await;
     let ann = app.customer_token("ann@example.com").await;

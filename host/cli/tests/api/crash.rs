@@ -15,7 +15,7 @@ use std::time::Duration;
 #[tokio::test]
 async fn killing_the_host_during_checkouts_never_double_charges_or_loses_stock() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = spawn_shop_in(dir.path()).await;
+    let mut app = spawn_shop_in(dir.path(), &[]).await;
     let admin = app.admin_token().await;
     let created = app
         .call(
@@ -61,7 +61,7 @@ async fn killing_the_host_during_checkouts_never_double_charges_or_loses_stock()
         tokio::time::sleep(Duration::from_millis(run * 23 % 260)).await;
         signal(app.pid(), "KILL");
         drop(app);
-        app = spawn_shop_in(dir.path()).await;
+        app = spawn_shop_in(dir.path(), &[]).await;
         // Let the restarted host finish this order before the next one, so each
         // order is exactly the one mug added for it.
         let id = orders[orders.len() - 1];

@@ -18,5 +18,6 @@ mod manifest_errors;
 mod media;
 mod routing;
 mod shop;
+mod stripe;
 mod users;
 mod web;

@@ -62,8 +62,10 @@ pub async fn spawn_shop_with(args: &[&str], env: &[(&str, &str)]) -> TestApp {
 
 /// Like [`spawn_shop`], in a directory the caller keeps (its data lives in
 /// `<dir>/data`), so a test can restart the shop on it or read its files.
-pub async fn spawn_shop_in(dir: &Path) -> TestApp {
-    spawn_app_at(dir, &shop_manifest(), &["--no-seed"], ENV).await
+pub async fn spawn_shop_in(dir: &Path, env: &[(&str, &str)]) -> TestApp {
+    let mut all_env = ENV.to_vec();
+    all_env.extend_from_slice(env);
+    spawn_app_at(dir, &shop_manifest(), &["--no-seed"], &all_env).await
 }
 
 /// The shop in a directory the caller keeps, with demo seeding left on.

@@ -1,0 +1,258 @@
+//! The shop with Stripe as its gateway: `localstripe` (a stateful Stripe API
+//! emulator from PyPI) started on a free port, checkout sagas and refunds going
+//! through it, and its signed webhooks arriving at `/webhooks/stripe`.
+
+use crate::helpers::TestApp;
+use crate::shop::spawn_shop_in;
+use edgecart_commerce::payments::PaymentGateway;
+use edgecart_commerce::payments::stripe::StripeGateway;
+use edgecart_commerce::webhook::{self, Inbox};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const WEBHOOK_SECRET: &str = "whsec_edgecart_e2e";
+
+struct LocalStripe {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for LocalStripe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn localstripe() -> LocalStripe {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let child = Command::new("localstripe")
+        .args(["--port", &port.to_string(), "--from-scratch"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot start localstripe ({e}): pip install localstripe (scripts/test.sh does)")
+        });
+    let ls = LocalStripe {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        _dir: dir,
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        let probe = client
+            .get(format!("{}/v1/customers", ls.base))
+            .basic_auth("sk_test_x", Some(""))
+            .send()
+            .await;
+        if probe.is_ok() {
+            return ls;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("localstripe did not start on port {port}");
+}
+
+async fn order_once(app: &TestApp, token: &str, variant: i64, key: &str, pm: &str) -> Value {
+    let added = app
+        .call(
+            Method::POST,
+            "/api/cart/items",
+            Some(token),
+            Some(json!({ "variant_id": variant, "quantity": 1 })),
+        )
+        .await;
+    assert!(added.status == 200 || added.status == 201, "{}", added.body);
+    let address = json!({ "name": "Ann", "line1": "Main St 1", "city": "Berlin", "postal_code": "10115", "country": "DE" });
+    let placed = app
+        .call_with(
+            Method::POST,
+            "/api/orders/checkout",
+            Some(token),
+            Some(json!({ "payment_method": pm, "address": address })),
+            &[("idempotency-key", key)],
+        )
+        .await;
+    assert_eq!(placed.status, 202, "{}", placed.body);
+    let id = placed.body["id"].as_i64().unwrap();
+    for _ in 0..400 {
+        let o = app
+            .call(Method::GET, &format!("/api/orders/{id}"), Some(token), None)
+            .await;
+        let refunds = o.body["refunds"].as_array().cloned().unwrap_or_default();
+        if o.body["status"] != "pending_payment" && refunds.iter().all(|r| r["status"] != "pending")
+        {
+            return o.body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("order {id} did not settle");
+}
+
+#[tokio::test]
+async fn checkout_and_refunds_go_through_stripe_and_its_signed_webhooks_are_received_once() {
+    let ls = localstripe().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_shop_in(
+        dir.path(),
+        &[
+            ("STRIPE_API_KEY", "sk_test_edgecart"),
+            ("STRIPE_API_BASE", &ls.base),
+            ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ],
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let registered = client
+        .post(format!("{}/_config/webhooks/edgecart", ls.base))
+        .basic_auth("sk_test_edgecart", Some(""))
+        .form(&[
+            ("url", app.url("/webhooks/stripe").as_str()),
+            ("secret", WEBHOOK_SECRET),
+            ("events[]", "payment_intent.succeeded"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(registered.status().is_success());
+
+    let admin = app.admin_token().await;
+    let created = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&admin),
+            Some(json!({ "title": "Stripe Mug", "status": "active", "variants": [{ "sku": "STRIPE-1", "price": 1500, "stock": 10 }] })),
+        )
+        .await;
+    let variant = created.body["variants"][0]["id"].as_i64().unwrap();
+    let ann = app.customer_token("ann@example.com").await;
+
+    let paid = order_once(&app, &ann, variant, "stripe-1", "pm_card_visa").await;
+    assert_eq!(paid["status"], "paid", "{paid}");
+    let payment = paid["payment_id"].as_str().unwrap().to_string();
+    let intent: Value = client
+        .get(format!("{}/v1/payment_intents/{payment}", ls.base))
+        .basic_auth("sk_test_edgecart", Some(""))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(intent["status"], "succeeded");
+    assert_eq!(intent["amount"], paid["total"]["amount"]);
+
+    let declined = order_once(&app, &ann, variant, "stripe-2", "pm_card_chargeDeclined").await;
+    assert_eq!(declined["status"], "payment_failed", "{declined}");
+
+    let id = paid["id"].as_i64().unwrap();
+    let refund = app
+        .call_with(
+            Method::POST,
+            &format!("/api/orders/{id}/refunds"),
+            Some(&admin),
+            Some(json!({ "amount": 700 })),
+            &[("idempotency-key", "stripe-refund-1")],
+        )
+        .await;
+    assert_eq!(refund.status, 202, "{}", refund.body);
+    let mut refunded = Value::Null;
+    for _ in 0..200 {
+        refunded = app
+            .call(
+                Method::GET,
+                &format!("/api/orders/{id}"),
+                Some(&admin),
+                None,
+            )
+            .await
+            .body;
+        if refunded["refunds"][0]["status"] != "pending" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(refunded["refunds"][0]["status"], "succeeded", "{refunded}");
+    assert_eq!(refunded["amount_refunded"]["amount"], 700);
+    let at_stripe = StripeGateway::new(&ls.base, "sk_test_edgecart")
+        .unwrap()
+        .retrieve(&payment)
+        .await
+        .unwrap();
+    assert_eq!(
+        at_stripe.amount_refunded, 700,
+        "Stripe holds exactly the refund"
+    );
+
+    // Stripe's signed event for the payment reached the host.
+    let inbox = Inbox::open(&dir.path().join("data/webhooks.db"))
+        .await
+        .unwrap();
+    let mut events = Vec::new();
+    for _ in 0..200 {
+        events = inbox.events().await.unwrap();
+        if events.iter().any(|(_, kind, object)| {
+            kind == "payment_intent.succeeded" && object.as_deref() == Some(payment.as_str())
+        }) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (event_id, _, _) = events
+        .iter()
+        .find(|(_, kind, object)| {
+            kind == "payment_intent.succeeded" && object.as_deref() == Some(payment.as_str())
+        })
+        .unwrap_or_else(|| panic!("no webhook for {payment}: {events:?}"))
+        .clone();
+
+    // A redelivery is acknowledged once more and not recorded twice; forged or
+    // unsigned bodies are refused.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let again = json!({ "id": event_id, "type": "payment_intent.succeeded", "data": { "object": { "id": payment } } }).to_string();
+    let signature = format!(
+        "t={now},v1={}",
+        webhook::sign(again.as_bytes(), WEBHOOK_SECRET, now)
+    );
+    let post = async |body: &str, signature: &str| {
+        let r = client
+            .post(app.url("/webhooks/stripe"))
+            .header("stripe-signature", signature)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json::<Value>().await.unwrap())
+    };
+    let (status, body) = post(&again, &signature).await;
+    assert_eq!((status, &body["duplicate"]), (200, &json!(true)), "{body}");
+    let recorded = inbox.events().await.unwrap();
+    assert_eq!(
+        recorded.iter().filter(|(id, _, _)| *id == event_id).count(),
+        1
+    );
+    let (status, body) = post(&again.replace("succeeded", "canceled"), &signature).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("bad_signature"))
+    );
+    let (status, _) = post(&again, "").await;
+    assert_eq!(status, 400);
+}
