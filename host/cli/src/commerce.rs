@@ -1,4 +1,6 @@
-//! The commerce services inside `edgecart up`: the checkout saga runner.
+//! The commerce services, inside `edgecart up` or alone (`edgecart commerce`,
+//! as in Kubernetes, against a shop served elsewhere): the checkout saga
+//! runner, refunds, Stripe webhooks and product images.
 //!
 //! Checkout leaves an order in `pending_payment` (the orders component's
 //! database is the outbox). The runner polls `GET /internal/orders/pending` on
@@ -11,6 +13,7 @@
 //! host's own public routes: `/media/...` (product images) and
 //! `/webhooks/stripe`.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::http::{Request, Response, StatusCode};
 use edgecart_commerce::checkout::{self, Shop};
@@ -24,26 +27,20 @@ use edgecart_commerce::webhook::{self, Inbox, Webhooks};
 use edgecart_runtime::server::HostRoutes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tower::ServiceExt;
 
-/// The host's own public routes, served ahead of the Spin app: `/media/...`
-/// (product images, kept in `store`) and, with the commerce services,
-/// `/webhooks/stripe`. A request body is read whole (at most `max_body` bytes)
-/// before the routes answer, so a refusal never cuts off a client that is
-/// still sending.
-pub fn host_routes(
+/// The host's own public routes: `/media/...` (product images, kept in
+/// `store`; admins checked against the shop at `shop_url`) and, with the
+/// commerce services, `/webhooks/stripe`; anything else is a JSON 404.
+pub fn router(
     store: Store,
-    addr: SocketAddr,
-    service_token: Option<&str>,
-    max_body: u64,
+    shop_url: &str,
     webhooks: Option<Arc<Webhooks>>,
-) -> anyhow::Result<HostRoutes> {
-    let shop = Shop::new(&format!("http://{addr}"), service_token.unwrap_or_default())
-        .map_err(|e| anyhow::anyhow!(e))?;
+) -> anyhow::Result<Router> {
+    let shop = Shop::new(shop_url, "").map_err(|e| anyhow::anyhow!(e))?;
     let mut router = media::router(Arc::new(Media::new(
         store,
         Limits::default(),
@@ -52,64 +49,66 @@ pub fn host_routes(
     if let Some(w) = webhooks {
         router = router.merge(webhook::router(w));
     }
-    let router = router.fallback(|| async {
+    Ok(router.fallback(|| async {
         (
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({ "error": { "code": "not_found", "message": "no route matches this path" } })),
         )
-    });
+    }))
+}
+
+/// [`router`] mounted ahead of the Spin app on `edgecart up`'s listener. A
+/// request body is read whole (at most `max_body` bytes) before the routes
+/// answer, so a refusal never cuts off a client that is still sending.
+pub fn host_routes(router: Router, max_body: u64) -> HostRoutes {
     let max_body = usize::try_from(max_body).unwrap_or(usize::MAX);
-    Ok(HostRoutes::new(
-        vec!["/media/".into(), "/webhooks/".into()],
-        move |req| {
-            let router = router.clone();
-            Box::pin(async move {
-                let (parts, body) = req.into_parts();
-                let body = match Limited::new(body, max_body).collect().await {
-                    Ok(c) => c.to_bytes(),
-                    Err(e) => {
-                        let too_large = e.is::<LengthLimitError>();
-                        let (status, code, message) = if too_large {
-                            (
-                                StatusCode::PAYLOAD_TOO_LARGE,
-                                "payload_too_large",
-                                format!("the request body is larger than {max_body} bytes"),
-                            )
-                        } else {
-                            (
-                                StatusCode::BAD_REQUEST,
-                                "bad_request",
-                                format!("cannot read the request body: {e}"),
-                            )
-                        };
-                        let body =
-                            serde_json::json!({ "error": { "code": code, "message": message } });
-                        let mut r = Response::new(Bytes::from(body.to_string()));
-                        *r.status_mut() = status;
-                        r.headers_mut().insert(
-                            axum::http::header::CONTENT_TYPE,
-                            axum::http::HeaderValue::from_static("application/json"),
-                        );
-                        return r;
-                    }
-                };
-                let request = Request::from_parts(parts, axum::body::Body::from(body));
-                let response = match router.oneshot(request).await {
-                    Ok(r) => r,
-                    Err(never) => match never {},
-                };
-                let (parts, body) = response.into_parts();
-                let bytes = match body.collect().await {
-                    Ok(c) => c.to_bytes(),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "media response body failed");
-                        Bytes::new()
-                    }
-                };
-                Response::from_parts(parts, bytes)
-            })
-        },
-    ))
+    HostRoutes::new(vec!["/media/".into(), "/webhooks/".into()], move |req| {
+        let router = router.clone();
+        Box::pin(async move {
+            let (parts, body) = req.into_parts();
+            let body = match Limited::new(body, max_body).collect().await {
+                Ok(c) => c.to_bytes(),
+                Err(e) => {
+                    let too_large = e.is::<LengthLimitError>();
+                    let (status, code, message) = if too_large {
+                        (
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "payload_too_large",
+                            format!("the request body is larger than {max_body} bytes"),
+                        )
+                    } else {
+                        (
+                            StatusCode::BAD_REQUEST,
+                            "bad_request",
+                            format!("cannot read the request body: {e}"),
+                        )
+                    };
+                    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+                    let mut r = Response::new(Bytes::from(body.to_string()));
+                    *r.status_mut() = status;
+                    r.headers_mut().insert(
+                        axum::http::header::CONTENT_TYPE,
+                        axum::http::HeaderValue::from_static("application/json"),
+                    );
+                    return r;
+                }
+            };
+            let request = Request::from_parts(parts, axum::body::Body::from(body));
+            let response = match router.oneshot(request).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            };
+            let (parts, body) = response.into_parts();
+            let bytes = match body.collect().await {
+                Ok(c) => c.to_bytes(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "media response body failed");
+                    Bytes::new()
+                }
+            };
+            Response::from_parts(parts, bytes)
+        })
+    })
 }
 
 /// The Stripe webhook endpoint's state: events recorded in
@@ -135,7 +134,7 @@ const POLL: Duration = Duration::from_millis(200);
 /// Opens the gateway and the saga database.
 pub async fn prepare(
     data_dir: &Path,
-    addr: SocketAddr,
+    shop_url: &str,
     service_token: &str,
 ) -> anyhow::Result<Runner> {
     let gateway = match std::env::var("STRIPE_API_KEY")
@@ -156,9 +155,7 @@ pub async fn prepare(
             ))
         }
     };
-    let shop = Arc::new(
-        Shop::new(&format!("http://{addr}"), service_token).map_err(|e| anyhow::anyhow!(e))?,
-    );
+    let shop = Arc::new(Shop::new(shop_url, service_token).map_err(|e| anyhow::anyhow!(e))?);
     let gateway = Arc::new(gateway);
     let engine = Engine::open(
         &data_dir.join("sagas.db"),

@@ -1,7 +1,10 @@
 //! The `edgecart` binary.
 //!
 //! `edgecart up` runs a Spin application from `spin.toml` the way `spin up` does,
-//! plus an admin listener with health and Prometheus metrics.
+//! plus an admin listener with health and Prometheus metrics, and (with a shop's
+//! `orders` component) the commerce services. `edgecart commerce` runs the
+//! commerce services alone against a shop served elsewhere (Kubernetes), and
+//! `edgecart keys` prints production secrets.
 
 mod admin;
 mod commerce;
@@ -9,14 +12,15 @@ mod secrets;
 mod seed;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use edgecart_commerce::media::Store;
 use edgecart_runtime::manifest::Manifest;
+use edgecart_runtime::metrics::Metrics;
 use edgecart_runtime::runtime_config::RuntimeConfig;
 use edgecart_runtime::server::{self, ServerOptions};
 use edgecart_runtime::{App, AppOptions, build};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +40,10 @@ struct Cli {
 enum Command {
     /// Run a Spin application (like `spin up`).
     Up(Box<Up>),
+    /// Run only the commerce services (checkout sagas, refunds, Stripe
+    /// webhooks, product images) against a shop served elsewhere, as in
+    /// Kubernetes. The service token comes from `SPIN_VARIABLE_SERVICE_TOKEN`.
+    Commerce(Box<CommerceArgs>),
     /// Print a fresh set of the shop's secret variables (signing key pair and
     /// service token) as environment assignments for a deployment.
     Keys {
@@ -107,6 +115,17 @@ struct Up {
     /// Do not load the demo catalog and admin account into an empty data directory.
     #[arg(long)]
     no_seed: bool,
+    /// Serve only the Spin application, as Spin does: the commerce services
+    /// (sagas, refunds, webhooks) run elsewhere, with `edgecart commerce`.
+    #[arg(long)]
+    no_commerce: bool,
+    #[command(flatten)]
+    media: MediaArgs,
+}
+
+/// Where product images are kept.
+#[derive(Args)]
+struct MediaArgs {
     /// Where uploaded product images are kept (default: <data-dir>/media).
     #[arg(long, env = "EDGECART_MEDIA_DIR")]
     media_dir: Option<PathBuf>,
@@ -121,6 +140,50 @@ struct Up {
     /// S3-compatible stores expect.
     #[arg(long, env = "EDGECART_MEDIA_PATH_STYLE")]
     media_path_style: bool,
+}
+
+impl MediaArgs {
+    async fn store(&self, data_dir: &Path) -> Store {
+        match &self.media_bucket {
+            Some(bucket) => {
+                Store::s3(
+                    bucket,
+                    None,
+                    self.media_endpoint.clone(),
+                    self.media_path_style,
+                )
+                .await
+            }
+            None => Store::Local(
+                self.media_dir
+                    .clone()
+                    .unwrap_or_else(|| data_dir.join("media")),
+            ),
+        }
+    }
+}
+
+/// `edgecart commerce`: the commerce services alone.
+#[derive(Parser)]
+struct CommerceArgs {
+    /// The shop whose `/internal/...` routes the sagas call (in Kubernetes, the
+    /// SpinApp's Service).
+    #[arg(long, env = "EDGECART_SHOP_URL")]
+    shop_url: String,
+    /// Address of the public listener (`/webhooks/stripe`, `/media/...`).
+    #[arg(long, default_value = "127.0.0.1:8080", env = "EDGECART_LISTEN")]
+    listen: SocketAddr,
+    /// Address of the admin listener (health check and /metrics); off by default.
+    #[arg(long)]
+    admin_listen: Option<SocketAddr>,
+    /// Directory for the saga, webhook and sandbox-payment databases.
+    #[arg(long, default_value = ".edgecart", env = "EDGECART_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Log format on stderr; the filter comes from RUST_LOG (default `info`).
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
+    #[command(flatten)]
+    media: MediaArgs,
 }
 
 /// Parses one `--sqlite` argument into (label, SQL).
@@ -217,24 +280,69 @@ fn main() -> ExitCode {
         },
         Command::Up(up) => {
             init_logging(up.log_format);
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("Error: cannot start the async runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            match runtime.block_on(up.run()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("Error: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
+            block_on(up.run())
         }
+        Command::Commerce(args) => {
+            init_logging(args.log_format);
+            block_on(args.run())
+        }
+    }
+}
+
+/// Runs `work` on a multi-threaded runtime and turns its result into an exit code.
+fn block_on(work: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(work) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+impl CommerceArgs {
+    async fn run(self) -> anyhow::Result<()> {
+        let token = std::env::var("SPIN_VARIABLE_SERVICE_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty())
+            .context("set SPIN_VARIABLE_SERVICE_TOKEN to the shop's service token")?;
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create {}", self.data_dir.display()))?;
+        let shop_url = self.shop_url.trim_end_matches('/').to_string();
+        let runner = commerce::prepare(&self.data_dir, &shop_url, &token).await?;
+        let webhooks = commerce::webhooks(&self.data_dir, &runner).await?;
+        let media = self.media.store(&self.data_dir).await;
+        let router = commerce::router(media, &shop_url, Some(webhooks))?;
+        let listener = tokio::net::TcpListener::bind(self.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", self.listen))?;
+        if let Some(admin) = self.admin_listen {
+            let admin_listener = tokio::net::TcpListener::bind(admin)
+                .await
+                .with_context(|| format!("cannot listen on {admin} for the admin endpoints"))?;
+            println!(
+                "Admin endpoints on http://{}/ (healthz, metrics)",
+                admin_listener.local_addr()?
+            );
+            tokio::spawn(admin::serve(admin_listener, Arc::new(Metrics::new())));
+        }
+        println!("Serving http://{}", listener.local_addr()?);
+        println!("Commerce services (/webhooks/stripe, /media) for the shop at {shop_url}");
+        tokio::spawn(runner.run());
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
     }
 }
 
@@ -367,24 +475,10 @@ impl Up {
         if let Some(seed) = seed {
             tokio::spawn(seed.run(addr));
         }
-        let media = match &self.media_bucket {
-            Some(bucket) => {
-                Store::s3(
-                    bucket,
-                    None,
-                    self.media_endpoint.clone(),
-                    self.media_path_style,
-                )
-                .await
-            }
-            None => Store::Local(
-                self.media_dir
-                    .clone()
-                    .unwrap_or_else(|| self.data_dir.join("media")),
-            ),
-        };
-        let runner = match service_token.as_deref() {
-            Some(token) => Some(commerce::prepare(&self.data_dir, addr, token).await?),
+        let media = self.media.store(&self.data_dir).await;
+        let shop_url = format!("http://{addr}");
+        let runner = match service_token.as_deref().filter(|_| !self.no_commerce) {
+            Some(token) => Some(commerce::prepare(&self.data_dir, &shop_url, token).await?),
             None => None,
         };
         let webhooks = match &runner {
@@ -392,12 +486,9 @@ impl Up {
             None => None,
         };
         let host_routes = commerce::host_routes(
-            media,
-            addr,
-            service_token.as_deref(),
+            commerce::router(media, &shop_url, webhooks)?,
             self.max_body_size,
-            webhooks,
-        )?;
+        );
         if let Some(runner) = runner {
             tokio::spawn(runner.run());
         }

@@ -2,8 +2,8 @@
 //! (reservation, sandbox payment, commit, paid, cart cleared) → fulfilment, and
 //! the ways it fails.
 
-use crate::helpers::TestApp;
-use crate::shop::{spawn_shop, spawn_shop_in};
+use crate::helpers::{TestApp, spawn_commerce};
+use crate::shop::{spawn_shop, spawn_shop_in, spawn_shop_with};
 use edgecart_commerce::payments::sandbox::SandboxGateway;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -463,4 +463,54 @@ async fn refunds_and_cancellations_leave_the_order_and_the_payment_in_agreement(
         .await;
     assert_eq!(shipped.status, 200);
     assert_eq!(cancel(third).await.code(), "invalid_transition");
+}
+
+#[tokio::test]
+async fn the_commerce_services_can_run_apart_from_the_shop_as_in_kubernetes() {
+    let app = spawn_shop_with(&["--no-commerce"], &[]).await;
+    let admin = app.admin_token().await;
+    let (_, variant) = product(&app, &admin, "APART-1", 900, 5).await;
+    let ann = app.customer_token("ann@example.com").await;
+    add(&app, &ann, variant, 1).await;
+    let placed = checkout(&app, &ann, "apart-1", "pm_card_visa").await;
+    assert_eq!(placed.status, 202, "{}", placed.body);
+    let id = placed.body["id"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let waiting = app
+        .call(Method::GET, &format!("/api/orders/{id}"), Some(&ann), None)
+        .await;
+    assert_eq!(
+        waiting.body["status"], "pending_payment",
+        "no saga runs in the shop"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let commerce = spawn_commerce(
+        dir.path(),
+        &app.url(""),
+        &[("SPIN_VARIABLE_SERVICE_TOKEN", crate::shop::SERVICE_TOKEN)],
+    )
+    .await;
+    assert_eq!(settled(&app, &ann, id).await["status"], "paid");
+    let (status, body) = commerce.get("/internal/orders/pending").await;
+    assert_eq!(
+        status, 404,
+        "the commerce listener serves no shop routes: {body}"
+    );
+    let hook = commerce
+        .client
+        .post(commerce.url("/webhooks/stripe"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hook.status(), 404, "no webhook secret, no webhooks");
+    let (health, _) = commerce
+        .client
+        .get(format!("http://{}/healthz", commerce.admin))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .unwrap();
+    assert_eq!(health, 200);
 }

@@ -214,7 +214,25 @@ pub async fn spawn_app_at(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> TestApp {
-    let mut cmd = edgecart(dir, manifest, args, env);
+    spawn_command(edgecart(dir, manifest, args, env)).await
+}
+
+/// Starts `edgecart commerce` (the commerce services alone) for the shop at
+/// `shop_url`, with its data in `<dir>/commerce`, on a free port.
+pub async fn spawn_commerce(dir: &Path, shop_url: &str, env: &[(&str, &str)]) -> TestApp {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_edgecart"));
+    cmd.arg("commerce")
+        .args(["--shop-url", shop_url, "--data-dir"])
+        .arg(dir.join("commerce"))
+        .envs(env.iter().copied())
+        .env_remove("EDGECART_LISTEN")
+        .current_dir(dir)
+        .stdin(Stdio::null());
+    spawn_command(cmd).await
+}
+
+/// Runs an `edgecart` command on free ports and waits until it serves.
+async fn spawn_command(mut cmd: Command) -> TestApp {
     cmd.args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
