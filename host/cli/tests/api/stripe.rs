@@ -28,12 +28,19 @@ impl Drop for LocalStripe {
     }
 }
 
-async fn localstripe() -> LocalStripe {
-    let port = TcpListener::bind("127.0.0.1:0")
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+async fn localstripe() -> LocalStripe {
+    localstripe_on(free_port()).await
+}
+
+async fn localstripe_on(port: u16) -> LocalStripe {
     let dir = tempfile::tempdir().unwrap();
     let child = Command::new("localstripe")
         .args(["--port", &port.to_string(), "--from-scratch"])
@@ -255,4 +262,97 @@ async fn checkout_and_refunds_go_through_stripe_and_its_signed_webhooks_are_rece
     );
     let (status, _) = post(&again, "").await;
     assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn a_gateway_that_is_down_is_retried_and_the_checkout_compensated_once_it_answers() {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_shop_in(
+        dir.path(),
+        &[
+            ("STRIPE_API_KEY", "sk_test_edgecart"),
+            ("STRIPE_API_BASE", &base),
+        ],
+    )
+    .await;
+    let admin = app.admin_token().await;
+    let created = app
+        .call(
+            Method::POST,
+            "/api/catalog/products",
+            Some(&admin),
+            Some(json!({ "title": "Offline Mug", "status": "active", "variants": [{ "sku": "DOWN-1", "price": 800, "stock": 4 }] })),
+        )
+        .await;
+    let product = created.body["id"].as_i64().unwrap();
+    let variant = created.body["variants"][0]["id"].as_i64().unwrap();
+    let ann = app.customer_token("ann@example.com").await;
+    let added = app
+        .call(
+            Method::POST,
+            "/api/cart/items",
+            Some(&ann),
+            Some(json!({ "variant_id": variant, "quantity": 1 })),
+        )
+        .await;
+    assert!(added.status == 200 || added.status == 201, "{}", added.body);
+    let address = json!({ "name": "Ann", "line1": "Main St 1", "city": "Berlin", "postal_code": "10115", "country": "DE" });
+    let placed = app
+        .call_with(
+            Method::POST,
+            "/api/orders/checkout",
+            Some(&ann),
+            Some(json!({ "payment_method": "pm_card_visa", "address": address })),
+            &[("idempotency-key", "down-1")],
+        )
+        .await;
+    assert_eq!(placed.status, 202, "{}", placed.body);
+    let id = placed.body["id"].as_i64().unwrap();
+
+    // The payment step is retried with backoff until its attempts run out; its
+    // outcome is then unknown, so the saga undoes it, which needs the gateway.
+    let mut compensating = false;
+    for _ in 0..120 {
+        if app.stderr().contains("compensation failed, retrying") {
+            compensating = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(compensating, "{}", app.stderr());
+    assert!(app.stderr().contains("step failed, retrying"));
+    let held = app
+        .get_json(&format!("/api/catalog/products/{product}"))
+        .await;
+    assert_eq!(
+        held["variants"][0]["stock"], 3,
+        "the stock is held meanwhile"
+    );
+
+    // The gateway comes back: the compensation completes.
+    let _ls = localstripe_on(port).await;
+    let mut order = Value::Null;
+    for _ in 0..300 {
+        order = app
+            .call(Method::GET, &format!("/api/orders/{id}"), Some(&ann), None)
+            .await
+            .body;
+        if order["status"] != "pending_payment" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(order["status"], "payment_failed", "{order}");
+    assert!(
+        order["reason"].as_str().unwrap().contains("kept failing"),
+        "{order}"
+    );
+    let released = app
+        .get_json(&format!("/api/catalog/products/{product}"))
+        .await;
+    assert_eq!(released["variants"][0]["stock"], 4, "the hold is released");
+    let cart = app.call(Method::GET, "/api/cart", Some(&ann), None).await;
+    assert_eq!(cart.body["lines"][0]["quantity"], 1, "the cart is kept");
 }
