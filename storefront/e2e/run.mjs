@@ -409,8 +409,12 @@ describe('storefront', () => {
     await page.getByLabel('Description').fill('A lamp made by the end-to-end test.');
     await page.getByLabel('Category').selectOption({ label: '— Decor' });
     await page.getByLabel('Tags').fill('new, gift');
-    await page.getByRole('button', { name: 'Add an image' }).click();
-    await page.getByLabel('Image 1 address').fill('/favicon.svg');
+    // The image: a PNG made on the spot (a piece of this very page), uploaded.
+    const png = await page.screenshot({ clip: { x: 0, y: 0, width: 480, height: 360 } });
+    await page.getByLabel('Upload an image').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: png });
+    await waitForText(page.locator('.images-editor'), /Image 1 address/);
+    const uploaded = await page.getByLabel('Image 1 address').inputValue();
+    assert.match(uploaded, /^\/media\/images\/[0-9a-f]{32}\/medium\.(jpg|png)$/);
     await page.getByLabel('Image 1 description').fill('A green lamp on a white table');
     await page.getByLabel('SKU').fill(`LAMP-${run}`);
     await page.getByLabel('Price (EUR)').fill('34.50');
@@ -426,7 +430,9 @@ describe('storefront', () => {
     const card = page.locator('.product-card', { hasText: title });
     await card.waitFor();
     assert.equal(await page.locator('.product-card').count(), 1, 'created once despite the double click');
-    assert.equal(await card.locator('img').getAttribute('src'), '/favicon.svg');
+    assert.equal(await card.locator('img').getAttribute('src'), uploaded);
+    await card.locator('img').scrollIntoViewIfNeeded();
+    await page.waitForFunction((src) => [...document.images].some((i) => i.getAttribute('src') === src && i.complete && i.naturalWidth === 480), uploaded);
     assert.match((await card.textContent()) ?? '', /€34\.50/);
     await card.locator('a').click();
     await page.getByRole('img', { name: 'A green lamp on a white table' }).waitFor();

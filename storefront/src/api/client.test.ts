@@ -64,6 +64,24 @@ describe('requests', () => {
     expect(JSON.parse(f.calls[0]?.init.body as string)).toEqual({ email: 'ann@example.com', password: 'a long enough one' });
   });
 
+  it('sends multipart uploads with the browser’s content type', async () => {
+    const uploaded = {
+      id: 'a'.repeat(32),
+      width: 2,
+      height: 1,
+      content_type: 'image/png',
+      bytes: 70,
+      urls: { original: '/o.png', medium: '/m.png', thumb: '/t.png' },
+    };
+    const f = fakeFetch(() => json(201, uploaded));
+    const client = new Client({ fetch: f.fetch });
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' }), 'lamp.png');
+    await expect(client.request('post', '/media/images', { form })).resolves.toEqual(uploaded);
+    expect(f.calls[0]?.init.body).toBe(form);
+    expect(header(f.calls[0], 'content-type')).toBeUndefined();
+  });
+
   it('answers undefined for 204', async () => {
     const f = fakeFetch(() => new Response(null, { status: 204 }));
     const client = new Client({ fetch: f.fetch });

@@ -35,6 +35,7 @@ type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer
     ? B | undefined
     : undefined;
 
+type MultipartOf<O> = O extends { requestBody: { content: { 'multipart/form-data': infer B } } } ? B : undefined;
 type PathParamsOf<O> = O extends { parameters: { path: infer A } } ? A : undefined;
 type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? ([Q] extends [never] ? undefined : Q) : undefined;
 
@@ -45,6 +46,8 @@ export interface RequestOptions<P extends keyof paths, M extends Method> {
   path?: PathParamsOf<Operation<P, M>>;
   query?: QueryOf<Operation<P, M>> & OptionFilters;
   body?: BodyOf<Operation<P, M>>;
+  /** A multipart body, for the operations that take `multipart/form-data`. */
+  form?: MultipartOf<Operation<P, M>> extends undefined ? never : FormData;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -212,6 +215,8 @@ export class Client {
       if (this.cartTokenValue && path.startsWith('/api/cart')) headers['x-cart-token'] = this.cartTokenValue;
       const init: RequestInit = { method: method.toUpperCase(), headers, credentials: 'same-origin' };
       if (options.body !== undefined) init.body = JSON.stringify(options.body);
+      // The browser writes a multipart body's content type, boundary included.
+      if (options.form) init.body = options.form;
       if (options.signal) init.signal = options.signal;
       return this.fetchImpl(url, init);
     };

@@ -108,13 +108,37 @@ function AddVariant({ productId, onAdded }: { productId: number; onAdded: () => 
   );
 }
 
+/** What an upload refusal means, by the host's error code. */
+function uploadError(e: unknown): string {
+  if (e instanceof ApiError && e.status === 413) return 'That file is larger than 8 MiB.';
+  if (e instanceof ApiError && e.code === 'not_an_image') return 'That file is not a PNG, JPEG, WebP or GIF image.';
+  return errorMessage(e);
+}
+
 function ImagesEditor({ images, onChange }: { images: Image[]; onChange: (images: Image[]) => void }) {
   const set = (i: number, patch: Partial<Image>) => onChange(images.map((img, j) => (i === j ? { ...img, ...patch } : img)));
+  const [uploading, setUploading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const upload = async (file: File) => {
+    setUploading(true);
+    setError(null);
+    try {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      const stored = await api.request('post', '/media/images', { form });
+      onChange([...images, { url: stored.urls.medium, alt: '' }]);
+    } catch (e) {
+      setError(uploadError(e));
+    } finally {
+      setUploading(false);
+    }
+  };
   return (
     <fieldset className="images-editor">
       <legend>Images</legend>
       <p className="hint">
-        The address of each image (https://…, or a path on this site such as /images/mug.jpg) and a description for people who cannot see it.
+        Upload an image (the shop stores it and keeps a resized copy), or give the address of one (https://…, or a path on this site). Describe each image for
+        people who cannot see it.
       </p>
       {images.map((img, i) => {
         const error = url(img.url, {});
@@ -141,10 +165,27 @@ function ImagesEditor({ images, onChange }: { images: Image[]; onChange: (images
         );
       })}
       {images.length < 20 ? (
-        <button type="button" className="button" onClick={() => onChange([...images, { url: '', alt: '' }])}>
-          Add an image
-        </button>
+        <div className="button-row">
+          <label className="button upload">
+            {uploading ? 'Uploading…' : 'Upload an image'}
+            <input
+              type="file"
+              accept="image/png,image/jpeg,image/webp,image/gif"
+              className="visually-hidden"
+              disabled={uploading}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file) void upload(file);
+              }}
+            />
+          </label>
+          <button type="button" className="button" onClick={() => onChange([...images, { url: '', alt: '' }])}>
+            Add an image by address
+          </button>
+        </div>
       ) : null}
+      <FormError message={error ?? undefined} />
     </fieldset>
   );
 }
