@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 // The shop's API runs on `edgecart up` (http://127.0.0.1:3000 by default);
-// `npm run dev` proxies /api to it so the page and the API share an origin,
+// `npm run dev` proxies /api and /media to it so the page and the API share an origin,
 // as they do when components/web serves the built files.
 const api = process.env.EDGECART_API ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   server: {
-    proxy: { '/api': api, '/.well-known': api },
+    proxy: { '/api': api, '/media': api, '/.well-known': api },
   },
   build: {
     target: 'es2022',
