@@ -41,5 +41,8 @@ scripts/storefront.sh e2e
 step "API contract (schemathesis against docs/api/openapi.yaml)"
 python3 tests/contract/run.py
 
+step "load smoke (k6, 20 s against a seeded shop)"
+scripts/k6-smoke.sh
+
 step "deployment manifests (static checks)"
 scripts/check-deploy.sh
