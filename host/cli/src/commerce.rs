@@ -18,6 +18,7 @@ use axum::body::Bytes;
 use axum::http::{Request, Response, StatusCode};
 use edgecart_commerce::checkout::{self, Shop};
 use edgecart_commerce::media::{self, Limits, Media, Store};
+use edgecart_commerce::metrics::{CommerceMetrics, Counted};
 use edgecart_commerce::payments::AnyGateway;
 use edgecart_commerce::payments::sandbox::SandboxGateway;
 use edgecart_commerce::payments::stripe::{STRIPE_API, StripeGateway};
@@ -136,6 +137,7 @@ pub async fn prepare(
     data_dir: &Path,
     shop_url: &str,
     service_token: &str,
+    metrics: Arc<CommerceMetrics>,
 ) -> anyhow::Result<Runner> {
     let gateway = match std::env::var("STRIPE_API_KEY")
         .ok()
@@ -156,7 +158,11 @@ pub async fn prepare(
         }
     };
     let shop = Arc::new(Shop::new(shop_url, service_token).map_err(|e| anyhow::anyhow!(e))?);
-    let gateway = Arc::new(gateway);
+    let name = match gateway {
+        AnyGateway::Stripe(_) => "stripe",
+        AnyGateway::Sandbox(_) => "sandbox",
+    };
+    let gateway = Arc::new(Counted::new(gateway, name, Arc::clone(&metrics)));
     let engine = Engine::open(
         &data_dir.join("sagas.db"),
         checkout::steps(Arc::clone(&shop), Arc::clone(&gateway)),
@@ -171,6 +177,7 @@ pub async fn prepare(
     Ok(Runner {
         engine: Arc::new(engine),
         gateway,
+        metrics,
         shop,
         running: Arc::new(Mutex::new(HashSet::new())),
     })
@@ -179,7 +186,8 @@ pub async fn prepare(
 /// The saga runner.
 pub struct Runner {
     engine: Arc<Engine>,
-    gateway: Arc<AnyGateway>,
+    gateway: Arc<Counted<AnyGateway>>,
+    metrics: Arc<CommerceMetrics>,
     shop: Arc<Shop>,
     running: Arc<Mutex<HashSet<String>>>,
 }
@@ -196,16 +204,22 @@ impl Runner {
         let engine = Arc::clone(&self.engine);
         let shop = Arc::clone(&self.shop);
         let running = Arc::clone(&self.running);
+        let metrics = Arc::clone(&self.metrics);
         tokio::spawn(async move {
             match engine.run(&id).await {
-                Ok(Outcome::Completed) => tracing::info!(order, "checkout completed: order paid"),
+                Ok(Outcome::Completed) => {
+                    metrics.saga("completed");
+                    tracing::info!(order, "checkout completed: order paid");
+                }
                 Ok(Outcome::Failed(reason)) => {
+                    metrics.saga("failed");
                     tracing::info!(order, reason = %reason, "checkout failed and was compensated");
                     if let Err(e) = checkout::close_failed_order(&shop, order, &reason).await {
                         tracing::warn!(order, error = ?e, "cannot record the failure on the order yet; will retry");
                     }
                 }
                 Ok(Outcome::Stuck(reason)) => {
+                    metrics.saga("stuck");
                     tracing::error!(order, reason = %reason, "checkout saga stuck: needs an operator")
                 }
                 Err(e) => {

@@ -14,6 +14,7 @@ mod seed;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use edgecart_commerce::media::Store;
+use edgecart_commerce::metrics::CommerceMetrics;
 use edgecart_runtime::manifest::Manifest;
 use edgecart_runtime::metrics::Metrics;
 use edgecart_runtime::runtime_config::RuntimeConfig;
@@ -319,7 +320,10 @@ impl CommerceArgs {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("cannot create {}", self.data_dir.display()))?;
         let shop_url = self.shop_url.trim_end_matches('/').to_string();
-        let runner = commerce::prepare(&self.data_dir, &shop_url, &token).await?;
+        let metrics = Arc::new(Metrics::new());
+        let commerce_metrics = Arc::new(CommerceMetrics::default());
+        metrics.register_more(|r| commerce_metrics.register(r));
+        let runner = commerce::prepare(&self.data_dir, &shop_url, &token, commerce_metrics).await?;
         let webhooks = commerce::webhooks(&self.data_dir, &runner).await?;
         let media = self.media.store(&self.data_dir).await;
         let router = commerce::router(media, &shop_url, Some(webhooks))?;
@@ -334,7 +338,7 @@ impl CommerceArgs {
                 "Admin endpoints on http://{}/ (healthz, metrics)",
                 admin_listener.local_addr()?
             );
-            tokio::spawn(admin::serve(admin_listener, Arc::new(Metrics::new())));
+            tokio::spawn(admin::serve(admin_listener, metrics));
         }
         println!("Serving http://{}", listener.local_addr()?);
         println!("Commerce services (/webhooks/stripe, /media) for the shop at {shop_url}");
@@ -478,7 +482,11 @@ impl Up {
         let media = self.media.store(&self.data_dir).await;
         let shop_url = format!("http://{addr}");
         let runner = match service_token.as_deref().filter(|_| !self.no_commerce) {
-            Some(token) => Some(commerce::prepare(&self.data_dir, &shop_url, token).await?),
+            Some(token) => {
+                let metrics = Arc::new(CommerceMetrics::default());
+                app.metrics().register_more(|r| metrics.register(r));
+                Some(commerce::prepare(&self.data_dir, &shop_url, token, metrics).await?)
+            }
             None => None,
         };
         let webhooks = match &runner {

@@ -11,6 +11,7 @@
 //!   run, retries with backoff, compensations in reverse, resume after a crash);
 //! - [`media`]: product image uploads (checked, resized, stored locally or in
 //!   S3) and serving;
+//! - [`metrics`]: saga outcomes and payment errors for Prometheus;
 //! - [`refunds`]: paying out the refunds admins request on orders;
 //! - [`webhook`]: verification of `Stripe-Signature` headers.
 //!
@@ -19,6 +20,7 @@
 
 pub mod checkout;
 pub mod media;
+pub mod metrics;
 pub mod payments;
 pub mod refunds;
 pub mod saga;

@@ -179,6 +179,13 @@ impl Metrics {
             .inc();
     }
 
+    /// Lets the embedding binary add its own metrics to the registry (they
+    /// share the `edgecart_` prefix and the `/metrics` endpoint).
+    pub fn register_more(&self, register: impl FnOnce(&mut Registry)) {
+        let mut registry = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        register(&mut registry);
+    }
+
     /// The metrics in Prometheus text format.
     pub fn encode(&self) -> String {
         let mut out = String::new();

@@ -210,6 +210,23 @@ async fn a_declined_card_fails_the_order_releases_the_stock_and_keeps_the_cart()
     let retry = checkout(&app, &ann, "declined-2", "pm_card_visa").await;
     let paid = settled(&app, &ann, retry.body["id"].as_i64().unwrap()).await;
     assert_eq!(paid["status"], "paid");
+    let metrics = app
+        .client
+        .get(format!("http://{}/metrics", app.admin))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("edgecart_payment_errors_total{gateway=\"sandbox\",kind=\"declined\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("edgecart_checkout_sagas_total{outcome=\"failed\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -513,4 +530,25 @@ async fn the_commerce_services_can_run_apart_from_the_shop_as_in_kubernetes() {
         .map(|r| (r.status().as_u16(), ()))
         .unwrap();
     assert_eq!(health, 200);
+    // The saga ends (clearing the cart) just after the order shows `paid`.
+    let mut metrics = String::new();
+    for _ in 0..100 {
+        metrics = commerce
+            .client
+            .get(format!("http://{}/metrics", commerce.admin))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains("edgecart_checkout_sagas_total{outcome=\"completed\"} 1") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        metrics.contains("edgecart_checkout_sagas_total{outcome=\"completed\"} 1"),
+        "{metrics}"
+    );
 }
