@@ -1,7 +1,8 @@
 // Shopper: a mix weighted like real traffic. Each iteration is one visit:
 // 60% browse (home, listing, details), 25% search with filters, 12% guest cart
 // (add, change, view) and 3% checkout (register, add, pay, poll until paid),
-// with think time between steps.
+// with think time between steps. CHECKOUT_SHARE (default 0.03) sets the checkouts'
+// share; browsing gives up what checkouts take.
 // k6 run -e BASE_URL=http://127.0.0.1:3000 bench/k6/shopper.js
 import { Trend } from 'k6/metrics';
 import {
@@ -11,6 +12,7 @@ import {
 export const options = load({ rate: 10, p95: 25, p99: 60 });
 
 const toPaid = new Trend('checkout_to_paid', true);
+const checkoutShare = Number(__ENV.CHECKOUT_SHARE || 0.03);
 
 export const setup = learnCatalog;
 
@@ -57,8 +59,8 @@ function buy(catalog) {
 
 export default function (catalog) {
   const roll = Math.random();
-  if (roll < 0.6) browse(catalog);
-  else if (roll < 0.85) searchAndLook();
-  else if (roll < 0.97) guestCart(catalog);
-  else buy(catalog);
+  if (roll < checkoutShare) buy(catalog);
+  else if (roll < checkoutShare + 0.12) guestCart(catalog);
+  else if (roll < checkoutShare + 0.37) searchAndLook();
+  else browse(catalog);
 }
