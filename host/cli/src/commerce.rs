@@ -5,7 +5,9 @@
 //! Checkout leaves an order in `pending_payment` (the orders component's
 //! database is the outbox). The runner polls `GET /internal/orders/pending` on
 //! the shop it serves, starts one saga per order (idempotent by order id), and
-//! records a failed saga's reason on the order. On start it first resumes every
+//! records a failed saga's reason on the order. Saga records live in
+//! `<data-dir>/sagas.db`, or on a libSQL server when `EDGECART_SAGA_DB_URL`
+//! (and `EDGECART_SAGA_DB_TOKEN`) are set. On start it first resumes every
 //! saga left unfinished by a crash. Each round also pays out the refunds admins
 //! requested (`GET /internal/orders/refunds/pending`). Payments go to Stripe when `STRIPE_API_KEY`
 //! is set (`STRIPE_API_BASE` overrides the URL, for an emulator), else to the
@@ -163,16 +165,23 @@ pub async fn prepare(
         AnyGateway::Sandbox(_) => "sandbox",
     };
     let gateway = Arc::new(Counted::new(gateway, name, Arc::clone(&metrics)));
-    let engine = Engine::open(
-        &data_dir.join("sagas.db"),
-        checkout::steps(Arc::clone(&shop), Arc::clone(&gateway)),
-        Policy {
-            max_attempts: 8,
-            first_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(10),
-        },
-    )
-    .await
+    let steps = checkout::steps(Arc::clone(&shop), Arc::clone(&gateway));
+    let policy = Policy {
+        max_attempts: 8,
+        first_backoff: Duration::from_millis(200),
+        max_backoff: Duration::from_secs(10),
+    };
+    let engine = match std::env::var("EDGECART_SAGA_DB_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) => {
+            tracing::info!(url = %url, "saga records on a libSQL server");
+            let token = std::env::var("EDGECART_SAGA_DB_TOKEN").unwrap_or_default();
+            Engine::open_remote(&url, &token, steps, policy).await
+        }
+        None => Engine::open(&data_dir.join("sagas.db"), steps, policy).await,
+    }
     .map_err(|e| anyhow::anyhow!(e))?;
     Ok(Runner {
         engine: Arc::new(engine),

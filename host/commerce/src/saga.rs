@@ -145,10 +145,36 @@ impl Engine {
             .await
             .map_err(db_error)?;
         let conn = db.connect().map_err(db_error)?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;")
+            .await
+            .map_err(db_error)?;
+        Self::with_database(db, conn, steps, policy).await
+    }
+
+    /// Like [`Engine::open`], with the records on a libSQL server (`sqld`,
+    /// Turso) at `url`, so a host that restarts elsewhere resumes its sagas.
+    pub async fn open_remote(
+        url: &str,
+        token: &str,
+        steps: Vec<Arc<dyn Step>>,
+        policy: Policy,
+    ) -> Result<Engine, String> {
+        let db = libsql::Builder::new_remote(url.to_string(), token.to_string())
+            .build()
+            .await
+            .map_err(db_error)?;
+        let conn = db.connect().map_err(db_error)?;
+        Self::with_database(db, conn, steps, policy).await
+    }
+
+    async fn with_database(
+        db: libsql::Database,
+        conn: Connection,
+        steps: Vec<Arc<dyn Step>>,
+        policy: Policy,
+    ) -> Result<Engine, String> {
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA busy_timeout = 5000;
-             CREATE TABLE IF NOT EXISTS sagas (
+            "CREATE TABLE IF NOT EXISTS sagas (
                 id TEXT PRIMARY KEY, input TEXT NOT NULL,
                 state TEXT NOT NULL CHECK (state IN ('running', 'compensating', 'completed', 'failed', 'stuck')),
                 step INTEGER NOT NULL, reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
