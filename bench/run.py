@@ -168,11 +168,14 @@ def k6(binary, scenario, url, env, pid=None, metrics=None):
                "--summary-export", summary.name, "-e", f"BASE_URL={url}"]
         cmd += [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
         log(f"k6 {scenario} {' '.join(f'{k}={v}' for k, v in env.items())}")
-        code = subprocess.run([*map(str, cmd), str(ROOT / f"bench/k6/{scenario}.js")], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).returncode
+        proc = subprocess.run([*map(str, cmd), str(ROOT / f"bench/k6/{scenario}.js")], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        code = proc.returncode
         done.set()
         if pid:
             sampler.join()
+        if os.path.getsize(summary.name) == 0:
+            sys.exit(f"k6 {scenario} ended without a summary (exit {code}):\n{proc.stderr[-4000:]}")
         data = json.load(open(summary.name))["metrics"]
     duration, failed, reqs = data["http_req_duration"], data["http_req_failed"], data["http_reqs"]
     result = {
