@@ -93,7 +93,9 @@ pub fn map_error(status: u16, error: &Value) -> PaymentError {
         (401 | 403, _) | (_, "authentication_error") => PaymentError::Auth(message),
         (404, _) => PaymentError::NotFound(message),
         (_, _) if code == "resource_missing" => PaymentError::NotFound(message),
-        (429, _) | (500..=599, _) | (_, "api_error" | "rate_limit_error") => {
+        // 409: another request with the same idempotency key is in flight
+        // (a second host running the same step); Stripe says retry shortly.
+        (409 | 429, _) | (500..=599, _) | (_, "api_error" | "rate_limit_error") => {
             PaymentError::Transient(message)
         }
         _ => PaymentError::Invalid(message),
@@ -200,5 +202,6 @@ mod tests {
             map_error(400, &json!({ "type": "idempotency_error" })),
             PaymentError::Invalid(_)
         ));
+        assert!(map_error(409, &json!({ "type": "idempotency_error" })).is_retryable());
     }
 }
