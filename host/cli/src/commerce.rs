@@ -227,6 +227,9 @@ impl Runner {
                         tracing::warn!(order, error = ?e, "cannot record the failure on the order yet; will retry");
                     }
                 }
+                Ok(Outcome::Busy) => {
+                    tracing::debug!(order, "another host is running this checkout")
+                }
                 Ok(Outcome::Stuck(reason)) => {
                     metrics.saga("stuck");
                     tracing::error!(order, reason = %reason, "checkout saga stuck: needs an operator")

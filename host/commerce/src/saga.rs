@@ -17,6 +17,12 @@
 //!   therefore accept "nothing to undo". A compensation is retried like a step;
 //!   if it still fails, the saga ends `stuck` for an operator (and an alert).
 //!
+//! - **One runner at a time.** Several hosts may share the saga database (a
+//!   libSQL server). A host runs a saga only while it holds its lease
+//!   (`saga_leases`, renewed before every attempt, [`LEASE_SECS`] long); another
+//!   host gets [`Outcome::Busy`], and takes over if the lease runs out (the
+//!   holder crashed).
+//!
 //! Terminal states: `completed`, `failed` (compensated, with the reason) and
 //! `stuck`.
 
@@ -94,6 +100,8 @@ pub enum Outcome {
     Failed(String),
     /// A compensation could not be done: needs an operator.
     Stuck(String),
+    /// Another host holds the saga's lease and is running it.
+    Busy,
 }
 
 fn db_error(e: libsql::Error) -> String {
@@ -114,6 +122,23 @@ pub struct Engine {
     steps: Vec<Arc<dyn Step>>,
     policy: Policy,
     wake: Notify,
+    owner: String,
+}
+
+/// How long a host owns a saga without renewing its lease (renewed before
+/// every attempt of every step).
+pub const LEASE_SECS: i64 = 120;
+
+/// This host's name in leases: the pod's name in Kubernetes (`HOSTNAME`), else
+/// the machine's. A restarted process on the same host takes its sagas back at
+/// once; another host waits for the lease to run out.
+fn owner_id() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "edgecart".into())
 }
 
 impl std::fmt::Debug for Engine {
@@ -184,7 +209,9 @@ impl Engine {
                 status TEXT NOT NULL CHECK (status IN ('started', 'done', 'failed')),
                 attempts INTEGER NOT NULL DEFAULT 0, output TEXT, error TEXT, updated_at INTEGER NOT NULL,
                 PRIMARY KEY (saga, step, phase));
-             CREATE INDEX IF NOT EXISTS sagas_unfinished ON sagas(state) WHERE state IN ('running', 'compensating');",
+             CREATE INDEX IF NOT EXISTS sagas_unfinished ON sagas(state) WHERE state IN ('running', 'compensating');
+             CREATE TABLE IF NOT EXISTS saga_leases (
+                saga TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);",
         )
         .await
         .map_err(db_error)?;
@@ -194,7 +221,14 @@ impl Engine {
             steps,
             policy,
             wake: Notify::new(),
+            owner: owner_id(),
         })
+    }
+
+    /// The same engine, naming itself `owner` in leases (instead of the host name).
+    pub fn owned_by(mut self, owner: &str) -> Engine {
+        self.owner = owner.to_string();
+        self
     }
 
     /// Records a new saga (idempotent by id: starting it twice is one saga).
@@ -328,8 +362,12 @@ impl Engine {
             let rec = self.load(id).await?;
             let count = i64::try_from(self.steps.len()).unwrap_or(i64::MAX);
             match rec.state.as_str() {
-                "completed" => return Ok(Outcome::Completed),
+                "completed" => {
+                    self.release(id).await?;
+                    return Ok(Outcome::Completed);
+                }
                 "failed" | "stuck" => {
+                    self.release(id).await?;
                     let reason = self.reason(id).await?;
                     return Ok(if rec.state == "failed" {
                         Outcome::Failed(reason)
@@ -337,6 +375,7 @@ impl Engine {
                         Outcome::Stuck(reason)
                     });
                 }
+                _ if !self.claim(id).await? => return Ok(Outcome::Busy),
                 "running" if rec.step >= count => {
                     self.set_state(id, "completed", rec.step, None).await?
                 }
@@ -344,6 +383,34 @@ impl Engine {
                 _ => self.backward(id, &rec).await?,
             }
         }
+    }
+
+    /// Takes or renews this host's lease on the saga; `false` when another
+    /// host holds a lease that has not run out.
+    async fn claim(&self, id: &str) -> Result<bool, String> {
+        let now = now();
+        let conn = self.conn.lock().await;
+        let changed = conn
+            .execute(
+                "INSERT INTO saga_leases (saga, owner, until) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (saga) DO UPDATE SET owner = excluded.owner, until = excluded.until
+                 WHERE saga_leases.owner = excluded.owner OR saga_leases.until < ?4",
+                params![id, self.owner.as_str(), now + LEASE_SECS, now],
+            )
+            .await
+            .map_err(db_error)?;
+        Ok(changed > 0)
+    }
+
+    async fn release(&self, id: &str) -> Result<(), String> {
+        let conn = self.conn.lock().await;
+        conn.execute(
+            "DELETE FROM saga_leases WHERE saga = ?1 AND owner = ?2",
+            params![id, self.owner.as_str()],
+        )
+        .await
+        .map_err(db_error)
+        .map(|_| ())
     }
 
     async fn reason(&self, id: &str) -> Result<String, String> {
@@ -368,6 +435,9 @@ impl Engine {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if attempt > 1 && !self.claim(id).await? {
+                return Ok(());
+            }
             self.mark(id, i, "forward", "started", None, None).await?;
             let ctx = StepCtx {
                 saga: id.to_string(),
@@ -414,6 +484,9 @@ impl Engine {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if attempt > 1 && !self.claim(id).await? {
+                return Ok(());
+            }
             self.mark(id, i, "undo", "started", None, None).await?;
             let ctx = StepCtx {
                 saga: id.to_string(),

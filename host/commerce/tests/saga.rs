@@ -293,3 +293,37 @@ async fn a_crash_between_an_effect_and_its_record_resumes_without_repeating_the_
         "every effect applied exactly once: {applied:?}"
     );
 }
+
+#[tokio::test]
+async fn a_saga_runs_on_one_host_at_a_time_and_its_own_host_takes_it_back_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("saga.db");
+    let ledger = Arc::new(Ledger::default());
+    let hanging = vec![TestStep::boxed("pay", &ledger, &[Act::Hang])];
+    let first = Arc::new(engine(&path, hanging).await.owned_by("pod-a"));
+    first.start("s", &json!({})).await.unwrap();
+    let running = {
+        let e = Arc::clone(&first);
+        tokio::spawn(async move { e.run("s").await })
+    };
+    while !ledger.active().contains(&"s:pay".to_string()) {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let other = engine(&path, vec![TestStep::boxed("pay", &ledger, &[])])
+        .await
+        .owned_by("pod-b");
+    assert_eq!(other.run("s").await.unwrap(), Outcome::Busy);
+    running.abort();
+    let _ = running.await;
+    drop(first);
+    assert_eq!(
+        other.run("s").await.unwrap(),
+        Outcome::Busy,
+        "the lease outlives a crash"
+    );
+    let restarted = engine(&path, vec![TestStep::boxed("pay", &ledger, &[])])
+        .await
+        .owned_by("pod-a");
+    assert_eq!(restarted.run("s").await.unwrap(), Outcome::Completed);
+    assert_eq!(other.run("s").await.unwrap(), Outcome::Completed);
+}
