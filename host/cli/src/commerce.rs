@@ -115,12 +115,20 @@ pub fn host_routes(router: Router, max_body: u64) -> HostRoutes {
 }
 
 /// The Stripe webhook endpoint's state: events recorded in
-/// `<data-dir>/webhooks.db`, verified with `STRIPE_WEBHOOK_SECRET`, waking the
+/// `<data-dir>/webhooks.db` (or beside the sagas on a libSQL server), verified with `STRIPE_WEBHOOK_SECRET`, waking the
 /// runner's sagas.
 pub async fn webhooks(data_dir: &Path, runner: &Runner) -> anyhow::Result<Arc<Webhooks>> {
-    let inbox = Inbox::open(&data_dir.join("webhooks.db"))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let inbox = match std::env::var("EDGECART_SAGA_DB_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) => {
+            let token = std::env::var("EDGECART_SAGA_DB_TOKEN").unwrap_or_default();
+            Inbox::open_remote(&url, &token).await
+        }
+        None => Inbox::open(&data_dir.join("webhooks.db")).await,
+    }
+    .map_err(|e| anyhow::anyhow!(e))?;
     let secret = std::env::var("STRIPE_WEBHOOK_SECRET")
         .ok()
         .filter(|s| !s.is_empty());

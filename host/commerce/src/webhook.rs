@@ -113,10 +113,26 @@ impl Inbox {
             .await
             .map_err(|e| format!("webhook inbox: {e}"))?;
         let conn = db.connect().map_err(|e| format!("webhook inbox: {e}"))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;")
+            .await
+            .map_err(|e| format!("webhook inbox: {e}"))?;
+        Self::with_database(db, conn).await
+    }
+
+    /// The inbox on a libSQL server, shared by every host, so an event
+    /// delivered twice to two hosts is still handled once.
+    pub async fn open_remote(url: &str, token: &str) -> Result<Inbox, String> {
+        let db = libsql::Builder::new_remote(url.to_string(), token.to_string())
+            .build()
+            .await
+            .map_err(|e| format!("webhook inbox: {e}"))?;
+        let conn = db.connect().map_err(|e| format!("webhook inbox: {e}"))?;
+        Self::with_database(db, conn).await
+    }
+
+    async fn with_database(db: libsql::Database, conn: Connection) -> Result<Inbox, String> {
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA busy_timeout = 5000;
-             CREATE TABLE IF NOT EXISTS webhook_events (
+            "CREATE TABLE IF NOT EXISTS webhook_events (
                 id TEXT PRIMARY KEY, type TEXT NOT NULL, object TEXT,
                 payload TEXT NOT NULL, received_at INTEGER NOT NULL);",
         )
