@@ -52,7 +52,14 @@ pub fn router(
     if let Some(w) = webhooks {
         router = router.merge(webhook::router(w));
     }
-    Ok(router.fallback(|| async {
+    Ok(router
+        .method_not_allowed_fallback(|| async {
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                axum::Json(serde_json::json!({ "error": { "code": "method_not_allowed", "message": "this route does not answer that method" } })),
+            )
+        })
+        .fallback(|| async {
         (
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({ "error": { "code": "not_found", "message": "no route matches this path" } })),

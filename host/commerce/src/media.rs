@@ -21,6 +21,7 @@
 use crate::checkout::Shop;
 use aws_sdk_s3::primitives::ByteStream;
 use axum::Router;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -413,11 +414,21 @@ async fn refusal(media: &Media, headers: &HeaderMap) -> Option<Response> {
 async fn upload(
     State(media): State<Arc<Media>>,
     headers: HeaderMap,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     if let Some(r) = refusal(&media, &headers).await {
         return r;
     }
+    let mut form = match form {
+        Ok(f) => f,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_multipart",
+                &format!("send the image as multipart/form-data with the field `file`: {e}"),
+            );
+        }
+    };
     let file = loop {
         match form.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {

@@ -17,6 +17,7 @@
 use crate::saga::Engine;
 use axum::Router;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -216,13 +217,21 @@ pub fn router(webhooks: Arc<Webhooks>) -> Router {
         .with_state(webhooks)
 }
 
-async fn receive(State(hooks): State<Arc<Webhooks>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn receive(
+    State(hooks): State<Arc<Webhooks>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let Some(secret) = hooks.secret.as_deref() else {
         return error(
             StatusCode::NOT_FOUND,
             "webhooks_not_configured",
             "set STRIPE_WEBHOOK_SECRET to receive Stripe webhooks",
         );
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return error(e.status(), "bad_body", &e.body_text()),
     };
     let signature = headers
         .get("stripe-signature")

@@ -148,6 +148,25 @@ async fn admins_upload_images_that_are_resized_cached_and_bad_ones_are_refused()
         .await
         .unwrap();
     assert_eq!(empty.status(), 400);
+    let not_multipart = app
+        .call(
+            Method::POST,
+            "/media/images",
+            Some(&admin),
+            Some(json!({ "file": "x" })),
+        )
+        .await;
+    assert_eq!(
+        (not_multipart.status, not_multipart.code()),
+        (400, "bad_multipart")
+    );
+    let wrong_method = app
+        .call(Method::DELETE, "/media/images", Some(&admin), None)
+        .await;
+    assert_eq!(
+        (wrong_method.status, wrong_method.code()),
+        (405, "method_not_allowed")
+    );
     let (missing, _) = app
         .get("/media/images/0123456789abcdef0123456789abcdef/thumb.jpg")
         .await;
