@@ -348,7 +348,7 @@ def cmd_policy(directory: str) -> None:
             if spec["executor"] not in executors:
                 problem(f"{overlay}: SpinApp executor {spec['executor']} is not defined")
 
-        # Ingress: / and /api to the SpinApp, /webhooks to the host, /internal never to the SpinApp.
+        # Ingress: / and /api to the SpinApp, /webhooks and /media to the host, /internal never to the SpinApp.
         issuers = {i["metadata"]["name"] for i in by_kind.get("ClusterIssuer", [])}
         shop = {a["metadata"]["name"] for a in apps}
         for ing in by_kind.get("Ingress", []):
@@ -368,6 +368,8 @@ def cmd_policy(directory: str) -> None:
                     problem(f"{overlay}: Ingress {name} must route {path} to the SpinApp")
             if routes.get("/webhooks") != "edgecart-host":
                 problem(f"{overlay}: Ingress {name} must route /webhooks to edgecart-host")
+            if routes.get("/media") != "edgecart-host":
+                problem(f"{overlay}: Ingress {name} must route /media to edgecart-host")
             # Longest prefix wins: /internal/... must match a path that is not the SpinApp's.
             for probe in ("/internal", "/internal/orders/pending", "/internal/catalog/reservations"):
                 matches = [p for p in routes if probe == p or probe.startswith(p.rstrip("/") + "/") or p == "/"]
