@@ -8,10 +8,11 @@
 //! records a failed saga's reason on the order. Saga records live in
 //! `<data-dir>/sagas.db`, or on a libSQL server when `EDGECART_SAGA_DB_URL`
 //! (and `EDGECART_SAGA_DB_TOKEN`) are set. On start it first resumes every
-//! saga left unfinished by a crash. Each round also pays out the refunds admins
-//! requested (`GET /internal/orders/refunds/pending`). Payments go to Stripe when `STRIPE_API_KEY`
-//! is set (`STRIPE_API_BASE` overrides the URL, for an emulator), else to the
-//! embedded sandbox (`<data-dir>/payments-sandbox.db`). It also serves the
+//! saga left unfinished by a crash. Each round also pays out the refunds
+//! admins requested (`GET /internal/orders/refunds/pending`). Payments go to
+//! Stripe when `STRIPE_API_KEY` is set (`STRIPE_API_BASE` overrides the URL,
+//! for an emulator), else to the embedded sandbox
+//! (`<data-dir>/payments-sandbox.db`). It also serves the
 //! host's own public routes: `/media/...` (product images) and
 //! `/webhooks/stripe`.
 
@@ -122,8 +123,8 @@ pub fn host_routes(router: Router, max_body: u64) -> HostRoutes {
 }
 
 /// The Stripe webhook endpoint's state: events recorded in
-/// `<data-dir>/webhooks.db` (or beside the sagas on a libSQL server), verified with `STRIPE_WEBHOOK_SECRET`, waking the
-/// runner's sagas.
+/// `<data-dir>/webhooks.db` (or beside the sagas on a libSQL server), verified
+/// with `STRIPE_WEBHOOK_SECRET`, waking the runner's sagas.
 pub async fn webhooks(data_dir: &Path, runner: &Runner) -> anyhow::Result<Arc<Webhooks>> {
     let inbox = match std::env::var("EDGECART_SAGA_DB_URL")
         .ok()
