@@ -19,6 +19,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{Request, Response, StatusCode};
+use axum::middleware::Next;
 use edgecart_commerce::checkout::{self, Shop};
 use edgecart_commerce::media::{self, Limits, Media, Store};
 use edgecart_commerce::metrics::{CommerceMetrics, Counted};
@@ -28,21 +29,24 @@ use edgecart_commerce::payments::stripe::{STRIPE_API, StripeGateway};
 use edgecart_commerce::refunds;
 use edgecart_commerce::saga::{Engine, Outcome, Policy};
 use edgecart_commerce::webhook::{self, Inbox, Webhooks};
+use edgecart_runtime::metrics::Metrics;
 use edgecart_runtime::server::HostRoutes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
 /// The host's own public routes: `/media/...` (product images, kept in
 /// `store`; admins checked against the shop at `shop_url`) and, with the
-/// commerce services, `/webhooks/stripe`; anything else is a JSON 404.
+/// commerce services, `/webhooks/stripe`; anything else is a JSON 404. Every
+/// answer is counted in `edgecart_http_requests_total{component="host"}`.
 pub fn router(
     store: Store,
     shop_url: &str,
     webhooks: Option<Arc<Webhooks>>,
+    metrics: Arc<Metrics>,
 ) -> anyhow::Result<Router> {
     let shop = Shop::new(shop_url, "").map_err(|e| anyhow::anyhow!(e))?;
     let mut router = media::router(Arc::new(Media::new(
@@ -65,7 +69,21 @@ pub fn router(
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({ "error": { "code": "not_found", "message": "no route matches this path" } })),
         )
-    }))
+    })
+        .layer(axum::middleware::from_fn(move |req: Request<axum::body::Body>, next: Next| {
+            let metrics = Arc::clone(&metrics);
+            async move {
+                let route = match req.uri().path() {
+                    p if p.starts_with("/webhooks/") => "/webhooks/stripe",
+                    p if p.starts_with("/media/") => "/media/images",
+                    _ => "other",
+                };
+                let started = Instant::now();
+                let response = next.run(req).await;
+                metrics.request("host", route, response.status().as_u16(), started.elapsed());
+                response
+            }
+        })))
 }
 
 /// [`router`] mounted ahead of the Spin app on `edgecart up`'s listener. A

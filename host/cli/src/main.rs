@@ -326,7 +326,7 @@ impl CommerceArgs {
         let runner = commerce::prepare(&self.data_dir, &shop_url, &token, commerce_metrics).await?;
         let webhooks = commerce::webhooks(&self.data_dir, &runner).await?;
         let media = self.media.store(&self.data_dir).await;
-        let router = commerce::router(media, &shop_url, Some(webhooks))?;
+        let router = commerce::router(media, &shop_url, Some(webhooks), Arc::clone(&metrics))?;
         let listener = tokio::net::TcpListener::bind(self.listen)
             .await
             .with_context(|| format!("cannot listen on {}", self.listen))?;
@@ -494,7 +494,7 @@ impl Up {
             None => None,
         };
         let host_routes = commerce::host_routes(
-            commerce::router(media, &shop_url, webhooks)?,
+            commerce::router(media, &shop_url, webhooks, app.metrics())?,
             self.max_body_size,
         );
         if let Some(runner) = runner {

@@ -551,4 +551,10 @@ async fn the_commerce_services_can_run_apart_from_the_shop_as_in_kubernetes() {
         metrics.contains("edgecart_checkout_sagas_total{outcome=\"completed\"} 1"),
         "{metrics}"
     );
+    assert!(
+        metrics.contains(
+            "edgecart_http_requests_total{component=\"host\",route=\"/webhooks/stripe\",status=\"404\"} 1"
+        ),
+        "{metrics}"
+    );
 }
