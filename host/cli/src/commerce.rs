@@ -21,6 +21,7 @@ use axum::body::Bytes;
 use axum::http::{Request, Response, StatusCode};
 use axum::middleware::Next;
 use edgecart_commerce::checkout::{self, Shop};
+use edgecart_commerce::json_error;
 use edgecart_commerce::media::{self, Limits, Media, Store};
 use edgecart_commerce::metrics::{CommerceMetrics, Counted};
 use edgecart_commerce::payments::AnyGateway;
@@ -59,31 +60,35 @@ pub fn router(
     }
     Ok(router
         .method_not_allowed_fallback(|| async {
-            (
+            json_error(
                 StatusCode::METHOD_NOT_ALLOWED,
-                axum::Json(serde_json::json!({ "error": { "code": "method_not_allowed", "message": "this route does not answer that method" } })),
+                "method_not_allowed",
+                "this route does not answer that method",
             )
         })
         .fallback(|| async {
-        (
-            StatusCode::NOT_FOUND,
-            axum::Json(serde_json::json!({ "error": { "code": "not_found", "message": "no route matches this path" } })),
-        )
-    })
-        .layer(axum::middleware::from_fn(move |req: Request<axum::body::Body>, next: Next| {
-            let metrics = Arc::clone(&metrics);
-            async move {
-                let route = match req.uri().path() {
-                    p if p.starts_with("/webhooks/") => "/webhooks/stripe",
-                    p if p.starts_with("/media/") => "/media/images",
-                    _ => "other",
-                };
-                let started = Instant::now();
-                let response = next.run(req).await;
-                metrics.request("host", route, response.status().as_u16(), started.elapsed());
-                response
-            }
-        })))
+            json_error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no route matches this path",
+            )
+        })
+        .layer(axum::middleware::from_fn(
+            move |req: Request<axum::body::Body>, next: Next| {
+                let metrics = Arc::clone(&metrics);
+                async move {
+                    let route = match req.uri().path() {
+                        p if p.starts_with("/webhooks/") => "/webhooks/stripe",
+                        p if p.starts_with("/media/") => "/media/images",
+                        _ => "other",
+                    };
+                    let started = Instant::now();
+                    let response = next.run(req).await;
+                    metrics.request("host", route, response.status().as_u16(), started.elapsed());
+                    response
+                }
+            },
+        )))
 }
 
 /// [`router`] mounted ahead of the Spin app on `edgecart up`'s listener. A

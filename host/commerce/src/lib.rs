@@ -25,3 +25,18 @@ pub mod payments;
 pub mod refunds;
 pub mod saga;
 pub mod webhook;
+
+/// The project's JSON error answer, `{"error": {"code", "message"}}`, for the
+/// host's own routes.
+pub fn json_error(
+    status: axum::http::StatusCode,
+    code: &str,
+    message: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        status,
+        axum::Json(serde_json::json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
+}

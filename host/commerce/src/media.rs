@@ -19,6 +19,7 @@
 //! stores; credentials from the standard AWS chain).
 
 use crate::checkout::Shop;
+use crate::json_error as error;
 use aws_sdk_s3::primitives::ByteStream;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -98,14 +99,6 @@ impl MediaError {
             MediaError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
         }
     }
-}
-
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({ "error": { "code": code, "message": message } })),
-    )
-        .into_response()
 }
 
 impl IntoResponse for MediaError {

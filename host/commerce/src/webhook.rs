@@ -14,6 +14,7 @@
 //! (compared in constant time) and `t` is within the tolerance of now, which
 //! bounds replays. Several `v1` values appear while a secret is being rolled.
 
+use crate::json_error as error;
 use crate::saga::Engine;
 use axum::Router;
 use axum::extract::State;
@@ -200,14 +201,6 @@ pub struct Webhooks {
     pub inbox: Inbox,
     /// The checkout sagas to wake on payment events.
     pub sagas: Arc<Engine>,
-}
-
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({ "error": { "code": code, "message": message } })),
-    )
-        .into_response()
 }
 
 /// The `POST /webhooks/stripe` route.
