@@ -11,7 +11,7 @@ use std::time::Duration;
 
 const ADDRESS: &str = r#"{"name":"Ann Smith","line1":"Hauptstr. 1","city":"Berlin","postal_code":"10115","country":"DE"}"#;
 
-async fn product(app: &TestApp, admin: &str, sku: &str, price: i64, stock: i64) -> (i64, i64) {
+pub async fn product(app: &TestApp, admin: &str, sku: &str, price: i64, stock: i64) -> (i64, i64) {
     let a = app
         .call(
             Method::POST,
@@ -27,7 +27,7 @@ async fn product(app: &TestApp, admin: &str, sku: &str, price: i64, stock: i64) 
     )
 }
 
-async fn add(app: &TestApp, token: &str, variant: i64, quantity: i64) {
+pub async fn add(app: &TestApp, token: &str, variant: i64, quantity: i64) {
     let a = app
         .call(
             Method::POST,

@@ -2,6 +2,7 @@
 //! emulator from PyPI) started on a free port, checkout sagas and refunds going
 //! through it, and its signed webhooks arriving at `/webhooks/stripe`.
 
+use crate::checkout::{add, product};
 use crate::helpers::TestApp;
 use crate::shop::spawn_shop_in;
 use edgecart_commerce::payments::PaymentGateway;
@@ -72,15 +73,7 @@ async fn localstripe_on(port: u16) -> LocalStripe {
 }
 
 async fn order_once(app: &TestApp, token: &str, variant: i64, key: &str, pm: &str) -> Value {
-    let added = app
-        .call(
-            Method::POST,
-            "/api/cart/items",
-            Some(token),
-            Some(json!({ "variant_id": variant, "quantity": 1 })),
-        )
-        .await;
-    assert!(added.status == 200 || added.status == 201, "{}", added.body);
+    add(app, token, variant, 1).await;
     let address = json!({ "name": "Ann", "line1": "Main St 1", "city": "Berlin", "postal_code": "10115", "country": "DE" });
     let placed = app
         .call_with(
@@ -135,15 +128,7 @@ async fn checkout_and_refunds_go_through_stripe_and_its_signed_webhooks_are_rece
     assert!(registered.status().is_success());
 
     let admin = app.admin_token().await;
-    let created = app
-        .call(
-            Method::POST,
-            "/api/catalog/products",
-            Some(&admin),
-            Some(json!({ "title": "Stripe Mug", "status": "active", "variants": [{ "sku": "STRIPE-1", "price": 1500, "stock": 10 }] })),
-        )
-        .await;
-    let variant = created.body["variants"][0]["id"].as_i64().unwrap();
+    let (_, variant) = product(&app, &admin, "STRIPE-1", 1500, 10).await;
     let ann = app.customer_token("ann@example.com").await;
 
     let paid = order_once(&app, &ann, variant, "stripe-1", "pm_card_visa").await;
@@ -278,26 +263,9 @@ async fn a_gateway_that_is_down_is_retried_and_the_checkout_compensated_once_it_
     )
     .await;
     let admin = app.admin_token().await;
-    let created = app
-        .call(
-            Method::POST,
-            "/api/catalog/products",
-            Some(&admin),
-            Some(json!({ "title": "Offline Mug", "status": "active", "variants": [{ "sku": "DOWN-1", "price": 800, "stock": 4 }] })),
-        )
-        .await;
-    let product = created.body["id"].as_i64().unwrap();
-    let variant = created.body["variants"][0]["id"].as_i64().unwrap();
+    let (product, variant) = product(&app, &admin, "DOWN-1", 800, 4).await;
     let ann = app.customer_token("ann@example.com").await;
-    let added = app
-        .call(
-            Method::POST,
-            "/api/cart/items",
-            Some(&ann),
-            Some(json!({ "variant_id": variant, "quantity": 1 })),
-        )
-        .await;
-    assert!(added.status == 200 || added.status == 201, "{}", added.body);
+    add(&app, &ann, variant, 1).await;
     let address = json!({ "name": "Ann", "line1": "Main St 1", "city": "Berlin", "postal_code": "10115", "country": "DE" });
     let placed = app
         .call_with(
