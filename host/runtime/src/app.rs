@@ -11,7 +11,7 @@
 //! default so that a trapping or looping request never takes an innocent one down
 //! with it (`max_instance_concurrency` raises that).
 
-use crate::db::Db;
+use crate::db::Access;
 use crate::db::{Databases, DbGrants};
 use crate::engine::{ComponentCache, EngineLimits, EpochTicker, new_engine};
 use crate::error::{ConfigErrors, json_error};
@@ -500,10 +500,12 @@ async fn open_databases(
     for (label, sql) in &options.sqlite_statements {
         if let Some(db) = sqlite.by_label(label) {
             let sql = sql.clone();
-            let run = Db::run(async move {
-                let conn = db.checkout()?;
-                conn.execute_batch(&sql).await.map(drop)
-            });
+            let run = db
+                .run(Access::Write, async {
+                    let conn = db.checkout()?;
+                    conn.connection().execute_batch(&sql).await.map(drop)
+                })
+                .await;
             match run {
                 Ok(()) => tracing::info!(database = %label, "ran --sqlite statements"),
                 Err(e) => errors.push(format!("--sqlite on database `{label}` failed: {e}")),

@@ -3,16 +3,21 @@
 //! Each label (`sqlite_databases` / `key_value_stores` in the manifest) maps to one
 //! [`Db`]: a local libSQL file (the default, WAL mode), a remote libSQL server over
 //! HTTP, or an embedded replica of one (reads from the local file, writes forwarded
-//! to the primary). Connections are handed out from a small idle pool and go back
-//! to it when the guest drops its handle. All database work runs through
-//! [`Db::run`], which turns the calling worker thread into a blocking one for the
-//! duration (`block_in_place`: the runtime moves its other tasks to another
-//! worker), so a slow query never stalls other requests, and a point read costs no
-//! thread hand-off.
+//! to the primary). Connections are handed out from a small idle pool for one
+//! statement at a time ([`Pooled`]) and keep the statements they have prepared, so
+//! a statement a component runs on every request is parsed once per connection.
+//!
+//! [`Db::run`] decides where database work runs. A statement that only reads is
+//! CPU work that never waits for another writer's lock (WAL readers do not block),
+//! so it runs inline on the calling worker, like any other computation. Anything
+//! else on a local file may sit in SQLite's busy wait, so it runs with the worker
+//! turned into a blocking thread for the duration (`block_in_place`: the runtime
+//! moves its other tasks to another worker) and never stalls other requests. A
+//! remote database is plain async I/O and is simply awaited.
 
 use crate::runtime_config::DbBackend;
 use anyhow::Context as _;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,13 +26,15 @@ use std::time::Duration;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Idle connections kept per database.
 const IDLE_CONNECTIONS: usize = 8;
+/// Prepared statements kept per connection, most recently used first.
+const STATEMENTS_PER_CONNECTION: usize = 32;
 
 /// One opened database.
 pub struct Db {
     label: String,
     database: libsql::Database,
     local: bool,
-    idle: Mutex<Vec<libsql::Connection>>,
+    idle: Mutex<Vec<Pooled>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -92,7 +99,7 @@ impl Db {
     }
 
     /// A connection from the idle pool, or a new one.
-    pub fn checkout(&self) -> Result<libsql::Connection, libsql::Error> {
+    pub fn checkout(&self) -> Result<Pooled, libsql::Error> {
         if let Some(c) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             return Ok(c);
         }
@@ -100,13 +107,16 @@ impl Db {
         if self.local {
             conn.busy_timeout(BUSY_TIMEOUT)?;
         }
-        Ok(conn)
+        Ok(Pooled {
+            conn,
+            statements: self.local.then(VecDeque::new),
+        })
     }
 
     /// Returns a connection to the idle pool. A connection left inside a
     /// transaction is dropped instead, which rolls the transaction back.
-    pub fn checkin(&self, conn: libsql::Connection) {
-        if !conn.is_autocommit() {
+    pub fn checkin(&self, conn: Pooled) {
+        if !conn.conn.is_autocommit() {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -115,11 +125,106 @@ impl Db {
         }
     }
 
-    /// Runs `work` to completion on this thread, with the runtime's other tasks
-    /// moved off it, so both local (blocking) and remote (async I/O) backends can
-    /// be driven. Needs the multi-threaded runtime, which `edgecart` uses.
-    pub fn run<F: Future>(work: F) -> F::Output {
-        tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(work))
+    /// Runs `work`, which does `access` on this database, where it belongs (see
+    /// the module documentation). Needs the multi-threaded runtime, which
+    /// `edgecart` uses.
+    pub async fn run<F: Future>(&self, access: Access, work: F) -> F::Output {
+        if self.local && access == Access::Write {
+            tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(work))
+        } else {
+            work.await
+        }
+    }
+}
+
+/// What a statement does to its database, as far as scheduling is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only reads (a `SELECT`): never waits for a lock in WAL mode.
+    Read,
+    /// Anything else, including transaction control and DDL.
+    Write,
+}
+
+impl Access {
+    /// Classifies `sql` by its first keyword; anything unclear counts as a write.
+    pub fn of(sql: &str) -> Access {
+        let head = sql.trim_start().as_bytes();
+        if head.len() > 6
+            && head[..6].eq_ignore_ascii_case(b"select")
+            && !head[6].is_ascii_alphanumeric()
+            && head[6] != b'_'
+        {
+            Access::Read
+        } else {
+            Access::Write
+        }
+    }
+}
+
+/// A connection out of a database's pool, with the statements it has prepared.
+pub struct Pooled {
+    conn: libsql::Connection,
+    /// Prepared statements by SQL text; `None` for a remote database, where a
+    /// statement is not parsed locally.
+    statements: Option<VecDeque<(String, libsql::Statement)>>,
+}
+
+/// A statement running on a [`Pooled`] connection: read its `rows`, then hand it
+/// back with [`Pooled::finish`] so the next run of the same SQL skips parsing.
+pub struct Running {
+    /// The result rows.
+    pub rows: libsql::Rows,
+    statement: Option<(String, libsql::Statement)>,
+}
+
+impl Pooled {
+    /// The underlying connection.
+    pub fn connection(&self) -> &libsql::Connection {
+        &self.conn
+    }
+
+    /// Runs `sql` with positional `params`, reusing this connection's prepared
+    /// statement for the same text when there is one.
+    pub async fn query(
+        &mut self,
+        sql: &str,
+        params: Vec<libsql::Value>,
+    ) -> Result<Running, libsql::Error> {
+        let Some(statements) = &mut self.statements else {
+            let rows = self.conn.query(sql, params).await?;
+            return Ok(Running {
+                rows,
+                statement: None,
+            });
+        };
+        let cached = statements
+            .iter()
+            .position(|(text, _)| text == sql)
+            .and_then(|i| statements.remove(i))
+            // Reset keeps old bindings: a statement given fewer values than it
+            // has parameters is prepared afresh, so the rest are NULL as usual.
+            .filter(|(_, statement)| statement.parameter_count() <= params.len());
+        let (text, statement) = match cached {
+            Some(entry) => entry,
+            None => (sql.to_string(), self.conn.prepare(sql).await?),
+        };
+        let rows = statement.query(params).await?;
+        Ok(Running {
+            rows,
+            statement: Some((text, statement)),
+        })
+    }
+
+    /// Takes back a statement whose rows are no longer needed.
+    pub fn finish(&mut self, running: Running) {
+        let Running { rows, statement } = running;
+        drop(rows);
+        if let (Some(statements), Some((text, statement))) = (&mut self.statements, statement) {
+            statement.reset();
+            statements.push_front((text, statement));
+            statements.truncate(STATEMENTS_PER_CONNECTION);
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! Grants come from `key_value_stores`; an unknown label is `no-such-store`, a
 //! label the component was not granted is `access-denied`.
 
-use crate::db::{Db, DbGrants, OpenError};
+use crate::db::{Access, Db, DbGrants, OpenError};
 use std::sync::Arc;
 use wasmtime::component::{
     Accessor, FutureReader, HasData, Linker, Resource, ResourceTable, StreamReader,
@@ -34,27 +34,29 @@ impl From<OpenError> for Failure {
     }
 }
 
-/// Runs one statement against the store's database on the blocking pool.
-async fn with_conn<T, F, Fut>(db: Arc<Db>, work: F) -> Result<T, Failure>
-where
-    F: FnOnce(libsql::Connection) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<T, libsql::Error>> + Send + 'static,
-    T: Send + 'static,
-{
-    Db::run(async move {
-        let conn = db.checkout()?;
-        let out = work(conn.clone()).await;
+/// Runs one statement against the store's database and hands its rows to
+/// `read`, on a pooled connection with the statement kept prepared.
+async fn statement<T>(
+    db: Arc<Db>,
+    sql: &str,
+    params: Vec<libsql::Value>,
+    read: impl AsyncFnOnce(&mut libsql::Rows) -> Result<T, libsql::Error>,
+) -> Result<T, Failure> {
+    db.run(Access::of(sql), async {
+        let mut conn = db.checkout()?;
+        let mut running = conn.query(sql, params).await?;
+        let out = read(&mut running.rows).await?;
+        conn.finish(running);
         db.checkin(conn);
-        out
+        Ok(out)
     })
-    .map_err(|e| Failure::Other(e.to_string()))
+    .await
+    .map_err(|e: libsql::Error| Failure::Other(e.to_string()))
 }
 
 async fn get(db: Arc<Db>, key: String) -> Result<Option<Vec<u8>>, Failure> {
-    with_conn(db, move |c| async move {
-        let mut rows = c
-            .query("SELECT value FROM spin_key_value WHERE key = ?1", [key])
-            .await?;
+    let sql = "SELECT value FROM spin_key_value WHERE key = ?1";
+    statement(db, sql, vec![key.into()], async |rows| {
         match rows.next().await? {
             Some(row) => match row.get_value(0)? {
                 libsql::Value::Blob(b) => Ok(Some(b)),
@@ -68,41 +70,32 @@ async fn get(db: Arc<Db>, key: String) -> Result<Option<Vec<u8>>, Failure> {
 }
 
 async fn set(db: Arc<Db>, key: String, value: Vec<u8>) -> Result<(), Failure> {
-    with_conn(db, move |c| async move {
-        c.execute(
-            "INSERT INTO spin_key_value (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            libsql::params![key, value],
-        )
-        .await
-        .map(drop)
+    let sql = "INSERT INTO spin_key_value (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+    statement(db, sql, vec![key.into(), value.into()], async |rows| {
+        rows.next().await.map(drop)
     })
     .await
 }
 
 async fn delete(db: Arc<Db>, key: String) -> Result<(), Failure> {
-    with_conn(db, move |c| async move {
-        c.execute("DELETE FROM spin_key_value WHERE key = ?1", [key])
-            .await
-            .map(drop)
+    let sql = "DELETE FROM spin_key_value WHERE key = ?1";
+    statement(db, sql, vec![key.into()], async |rows| {
+        rows.next().await.map(drop)
     })
     .await
 }
 
 async fn exists(db: Arc<Db>, key: String) -> Result<bool, Failure> {
-    with_conn(db, move |c| async move {
-        let mut rows = c
-            .query("SELECT 1 FROM spin_key_value WHERE key = ?1", [key])
-            .await?;
+    let sql = "SELECT 1 FROM spin_key_value WHERE key = ?1";
+    statement(db, sql, vec![key.into()], async |rows| {
         Ok(rows.next().await?.is_some())
     })
     .await
 }
 
 async fn keys(db: Arc<Db>) -> Result<Vec<String>, Failure> {
-    with_conn(db, |c| async move {
-        let mut rows = c
-            .query("SELECT key FROM spin_key_value ORDER BY key", ())
-            .await?;
+    let sql = "SELECT key FROM spin_key_value ORDER BY key";
+    statement(db, sql, Vec::new(), async |rows| {
         let mut out = Vec::new();
         while let Some(row) = rows.next().await? {
             out.push(row.get::<String>(0)?);
@@ -114,12 +107,14 @@ async fn keys(db: Arc<Db>) -> Result<Vec<String>, Failure> {
 
 /// Creates the key-value table in `db`; run once per store at startup.
 pub async fn prepare(db: Arc<Db>) -> Result<(), String> {
-    with_conn(db, |c| async move { c.execute(SCHEMA, ()).await.map(drop) })
-        .await
-        .map_err(|e| match e {
-            Failure::Other(m) => m,
-            Failure::NoSuchStore | Failure::AccessDenied => "store unavailable".into(),
-        })
+    statement(db, SCHEMA, Vec::new(), async |rows| {
+        rows.next().await.map(drop)
+    })
+    .await
+    .map_err(|e| match e {
+        Failure::Other(m) => m,
+        Failure::NoSuchStore | Failure::AccessDenied => "store unavailable".into(),
+    })
 }
 
 fn open(

@@ -1,17 +1,20 @@
 //! The sqlite capability: `spin:sqlite/sqlite@3.1.0` (sync and async functions)
 //! and `fermyon:spin/sqlite@2.0.0`, backed by libSQL ([`crate::db`]).
 //!
-//! A guest `connection` owns one libSQL connection from the database's pool for
-//! its lifetime, so `last-insert-rowid` and `changes` refer to that guest's own
-//! statements. `execute-async` streams rows through a bounded channel: the query
-//! runs on the blocking pool and waits whenever the guest stops reading, so a
+//! A guest `connection` takes a libSQL connection from the database's pool for
+//! each statement and gives it back afterwards, unless the statement left a
+//! transaction open: then the connection stays with the guest until the
+//! transaction ends. `last-insert-rowid` and `changes` are recorded after each of
+//! the guest's own statements, so they never see another guest's. `execute-async`
+//! hands a short result over whole; a longer one streams through a bounded channel
+//! from the blocking pool, which waits whenever the guest stops reading, so a
 //! large result is never held in memory at once.
 //!
 //! Errors map as Spin maps them: an unknown label is `no-such-database`, a label
 //! the component was not granted is `access-denied`, SQL and I/O failures are
 //! `io(message)`, and a full disk is `database-full`.
 
-use crate::db::{Db, DbGrants, OpenError};
+use crate::db::{Access, Db, DbGrants, OpenError, Pooled};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -29,18 +32,38 @@ const SQLITE_FULL: i32 = 13;
 /// A guest's open connection.
 pub struct Connection {
     db: Arc<Db>,
-    conn: Option<libsql::Connection>,
+    /// The pooled connection, kept only while a transaction is open on it.
+    pinned: Option<Pooled>,
+    last_insert_rowid: i64,
+    changes: u64,
 }
 
 impl Connection {
-    fn handle(&self) -> Option<libsql::Connection> {
-        self.conn.clone()
+    /// The connection a statement runs on: the pinned one, or one from the pool.
+    fn lease(&mut self) -> Result<Pooled, Failure> {
+        match self.pinned.take() {
+            Some(c) => Ok(c),
+            None => self.db.checkout().map_err(failure),
+        }
+    }
+
+    /// Records what the guest's statement did, then keeps the connection if it
+    /// is inside a transaction or returns it to the pool.
+    fn settle(&mut self, conn: Pooled) {
+        let c = conn.connection();
+        self.last_insert_rowid = c.last_insert_rowid();
+        self.changes = c.changes();
+        if c.is_autocommit() {
+            self.db.checkin(conn);
+        } else {
+            self.pinned = Some(conn);
+        }
     }
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        if let Some(c) = self.conn.take() {
+        if let Some(c) = self.pinned.take() {
             self.db.checkin(c);
         }
     }
@@ -89,19 +112,25 @@ fn row_values(row: &libsql::Row, n: i32) -> Result<Vec<libsql::Value>, libsql::E
     (0..n).map(|i| row.get_value(i)).collect()
 }
 
+/// Runs `sql` and reads every row, where [`Db::run`] puts statements of its kind.
 async fn query_all(
-    conn: libsql::Connection,
+    db: &Db,
+    conn: &mut Pooled,
     sql: String,
     params: Vec<libsql::Value>,
 ) -> Result<Table, Failure> {
-    let mut rows = conn.query(&sql, params).await.map_err(failure)?;
-    let columns = columns(&rows);
-    let n = rows.column_count();
-    let mut out = Vec::new();
-    while let Some(row) = rows.next().await.map_err(failure)? {
-        out.push(row_values(&row, n).map_err(failure)?);
-    }
-    Ok(Table { columns, rows: out })
+    db.run(Access::of(&sql), async {
+        let mut running = conn.query(&sql, params).await.map_err(failure)?;
+        let columns = columns(&running.rows);
+        let n = running.rows.column_count();
+        let mut out = Vec::new();
+        while let Some(row) = running.rows.next().await.map_err(failure)? {
+            out.push(row_values(&row, n).map_err(failure)?);
+        }
+        conn.finish(running);
+        Ok(Table { columns, rows: out })
+    })
+    .await
 }
 
 fn open(
@@ -110,32 +139,44 @@ fn open(
     label: &str,
 ) -> Result<Resource<Connection>, Failure> {
     let db = grants.databases.get(label, &grants.granted)?;
-    let conn = db.checkout().map_err(failure)?;
     table
         .push(Connection {
             db,
-            conn: Some(conn),
+            pinned: None,
+            last_insert_rowid: 0,
+            changes: 0,
         })
         .map_err(|e| Failure::Io(e.to_string()))
 }
 
-fn handle(
-    table: &ResourceTable,
+fn connection<'a>(
+    table: &'a mut ResourceTable,
     rep: &Resource<Connection>,
-) -> Result<libsql::Connection, Failure> {
-    table
-        .get(rep)
-        .ok()
-        .and_then(Connection::handle)
-        .ok_or(Failure::InvalidConnection)
+) -> Result<&'a mut Connection, Failure> {
+    table.get_mut(rep).map_err(|_| Failure::InvalidConnection)
 }
 
-fn execute(
-    conn: libsql::Connection,
+/// Runs one statement of the guest connection `rep` to completion.
+async fn execute(
+    table: &mut ResourceTable,
+    rep: &Resource<Connection>,
     sql: String,
     params: Vec<libsql::Value>,
 ) -> Result<Table, Failure> {
-    Db::run(query_all(conn, sql, params))
+    let guest = connection(table, rep)?;
+    let db = guest.db.clone();
+    let mut conn = guest.lease()?;
+    let result = query_all(&db, &mut conn, sql, params).await;
+    guest.settle(conn);
+    result
+}
+
+/// Hands `conn` back to the guest connection `rep` after a statement (the
+/// guest's borrow keeps `rep` alive for the whole call).
+fn settle(table: &mut ResourceTable, rep: &Resource<Connection>, conn: Pooled) {
+    if let Ok(guest) = table.get_mut(rep) {
+        guest.settle(conn);
+    }
 }
 
 /// The store's sqlite state: grants plus the resource table.
@@ -287,21 +328,16 @@ impl s3::HostConnection for SqliteView<'_> {
         statement: String,
         parameters: Vec<s3::Value>,
     ) -> wasmtime::Result<Result<s3::QueryResult, s3::Error>> {
-        let result = match handle(self.table, &rep) {
-            Ok(conn) => execute(conn, statement, params(parameters)),
-            Err(e) => Err(e),
-        };
+        let result = execute(self.table, &rep, statement, params(parameters)).await;
         Ok(result.map(Into::into).map_err(Into::into))
     }
 
     async fn last_insert_rowid(&mut self, rep: Resource<Connection>) -> wasmtime::Result<i64> {
-        Ok(handle(self.table, &rep)
-            .map(|c| c.last_insert_rowid())
-            .unwrap_or(0))
+        Ok(connection(self.table, &rep).map_or(0, |c| c.last_insert_rowid))
     }
 
     async fn changes(&mut self, rep: Resource<Connection>) -> wasmtime::Result<u64> {
-        Ok(handle(self.table, &rep).map(|c| c.changes()).unwrap_or(0))
+        Ok(connection(self.table, &rep).map_or(0, |c| c.changes))
     }
 
     async fn drop(&mut self, rep: Resource<Connection>) -> wasmtime::Result<()> {
@@ -388,31 +424,44 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         statement: String,
         parameters: Vec<s3::Value>,
     ) -> wasmtime::Result<Result<AsyncRows, s3::Error>> {
-        let conn = match accessor.with(|mut access| handle(access.get().table, &rep)) {
-            Ok(c) => c,
+        let leased = accessor.with(|mut access| {
+            let guest = connection(access.get().table, &rep)?;
+            Ok::<_, Failure>((guest.db.clone(), guest.lease()?))
+        });
+        let (db, mut conn) = match leased {
+            Ok(l) => l,
             Err(e) => return Ok(Err(e.into())),
         };
         let params = params(parameters);
         // Read the first rows here: a result that fits the buffer (a point read,
         // a short list) is handed over whole, with no thread or channel involved.
-        let first = Db::run(async move {
-            let mut rows = conn.query(&statement, params).await.map_err(failure)?;
-            let columns = columns(&rows);
-            let mut prefix = Vec::new();
-            while prefix.len() < STREAM_BUFFER {
-                match rows.next().await.map_err(failure)? {
-                    Some(row) => prefix.push(to_row(&row, &columns)?),
-                    None => return Ok((columns, prefix, None)),
+        let first = db
+            .run(Access::of(&statement), async {
+                let mut running = conn.query(&statement, params).await.map_err(failure)?;
+                let columns = columns(&running.rows);
+                let mut prefix = Vec::new();
+                while prefix.len() < STREAM_BUFFER {
+                    match running.rows.next().await.map_err(failure)? {
+                        Some(row) => prefix.push(to_row(&row, &columns)?),
+                        None => {
+                            conn.finish(running);
+                            return Ok((columns, prefix, None));
+                        }
+                    }
                 }
-            }
-            Ok::<_, Failure>((columns, prefix, Some(rows)))
-        });
+                Ok::<_, Failure>((columns, prefix, Some(running.rows)))
+            })
+            .await;
         let (columns, prefix, rest) = match first {
             Ok(f) => f,
-            Err(e) => return Ok(Err(e.into())),
+            Err(e) => {
+                accessor.with(|mut access| settle(access.get().table, &rep, conn));
+                return Ok(Err(e.into()));
+            }
         };
         let Some(rest) = rest else {
             return accessor.with(|mut access| {
+                settle(access.get().table, &rep, conn);
                 let stream = StreamReader::new(&mut access, prefix)?;
                 let future =
                     FutureReader::new(&mut access, async { Ok::<_, wasmtime::Error>(Ok(())) })?;
@@ -420,7 +469,21 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
             });
         };
         // A longer result streams from a blocking thread through a bounded
-        // channel, which waits whenever the guest stops reading.
+        // channel, which waits whenever the guest stops reading. Outside a
+        // transaction the streaming thread owns the pooled connection and returns
+        // it when done; inside one the connection stays with the guest, whose
+        // transaction it is.
+        let streaming_owns = accessor.with(|mut access| {
+            let guest = connection(access.get().table, &rep).ok()?;
+            guest.last_insert_rowid = conn.connection().last_insert_rowid();
+            guest.changes = conn.connection().changes();
+            if conn.connection().is_autocommit() {
+                Some(conn)
+            } else {
+                guest.pinned = Some(conn);
+                None
+            }
+        });
         let (row_tx, row_rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
         for row in prefix {
             let _ = row_tx.try_send(row);
@@ -430,6 +493,9 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         let handle = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
             let result = handle.block_on(stream_rest(rest, n, row_tx));
+            if let Some(conn) = streaming_owns {
+                db.checkin(conn);
+            }
             let _ = done_tx.send(result.map_err(Into::into));
         });
         let done = async move {
@@ -450,9 +516,7 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         rep: Resource<Connection>,
     ) -> wasmtime::Result<i64> {
         Ok(accessor.with(|mut access| {
-            handle(access.get().table, &rep)
-                .map(|c| c.last_insert_rowid())
-                .unwrap_or(0)
+            connection(access.get().table, &rep).map_or(0, |c| c.last_insert_rowid)
         }))
     }
 
@@ -460,11 +524,8 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         accessor: &Accessor<T, Self>,
         rep: Resource<Connection>,
     ) -> wasmtime::Result<u64> {
-        Ok(accessor.with(|mut access| {
-            handle(access.get().table, &rep)
-                .map(|c| c.changes())
-                .unwrap_or(0)
-        }))
+        Ok(accessor
+            .with(|mut access| connection(access.get().table, &rep).map_or(0, |c| c.changes)))
     }
 }
 
@@ -482,10 +543,7 @@ impl s2::HostConnection for SqliteView<'_> {
         statement: String,
         parameters: Vec<s2::Value>,
     ) -> wasmtime::Result<Result<s2::QueryResult, s2::Error>> {
-        let result = match handle(self.table, &rep) {
-            Ok(conn) => execute(conn, statement, params(parameters)),
-            Err(e) => Err(e),
-        };
+        let result = execute(self.table, &rep, statement, params(parameters)).await;
         Ok(result.map(Into::into).map_err(Into::into))
     }
 

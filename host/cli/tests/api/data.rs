@@ -112,15 +112,30 @@ async fn two_hundred_concurrent_writers_lose_nothing() {
             (r.status().as_u16(), r.text().await.unwrap())
         }));
     }
+    let mut rowids = std::collections::HashSet::new();
     for t in tasks {
         let (status, body) = t.await.unwrap();
         assert_eq!(status, 200, "{body}");
         assert!(!body.contains("locked"), "{body}");
+        rowids.insert(body);
     }
+    // Each writer's last-insert-rowid is its own row's, never a neighbour's.
+    assert_eq!(rowids.len(), 200);
     assert_eq!(
         app.get("/app/sql-count?db=orders").await,
         (200, "201 201".to_string())
     );
+}
+
+#[tokio::test]
+async fn a_transaction_keeps_its_connection_until_it_ends() {
+    let app = start(&[]).await;
+    let (status, body) = app.get("/app/sql-tx?db=orders&end=commit").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, "inside=2 outside=0 after=2 rowid_is_last=true");
+    let (status, body) = app.get("/app/sql-tx?db=orders&end=rollback").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, "inside=2 outside=0 after=0 rowid_is_last=true");
 }
 
 #[tokio::test]

@@ -211,6 +211,59 @@ pub async fn insert(db: &str, v: &str) -> Reply {
     }
 }
 
+/// Runs `sql` on `conn` and reads every row.
+async fn rows(conn: &Connection, sql: &str) -> Result<Vec<spin_sdk::sqlite::RowResult>, String> {
+    match conn.execute(sql, []).await {
+        Ok(q) => q.collect().await.map_err(|e| format!("{e:?}")),
+        Err(e) => Err(format!("{e:?}")),
+    }
+}
+
+/// A transaction over several statements of one connection: its rows are
+/// invisible to a second connection until it commits (`end=commit`) or gone
+/// after it rolls back (`end=rollback`).
+pub async fn transaction(db: &str, end: &str) -> Reply {
+    let (Ok(tx), Ok(other)) = (Connection::open(db).await, Connection::open(db).await) else {
+        return fail("open failed");
+    };
+    let count = "SELECT count(*) FROM items";
+    let steps = async {
+        rows(
+            &tx,
+            "CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, v TEXT NOT NULL)",
+        )
+        .await?;
+        let before = rows(&other, count).await?[0].get::<i64>(0).unwrap_or(-1);
+        rows(&tx, "BEGIN").await?;
+        rows(&tx, "INSERT INTO items (v) VALUES ('in-tx-1')").await?;
+        rows(&tx, "INSERT INTO items (v) VALUES ('in-tx-2')").await?;
+        let rowid = tx.last_insert_rowid().await;
+        let inside = rows(&tx, count).await?[0].get::<i64>(0).unwrap_or(-1) - before;
+        let outside = rows(&other, count).await?[0].get::<i64>(0).unwrap_or(-1) - before;
+        rows(
+            &tx,
+            if end == "commit" {
+                "COMMIT"
+            } else {
+                "ROLLBACK"
+            },
+        )
+        .await?;
+        let after = rows(&other, count).await?[0].get::<i64>(0).unwrap_or(-1) - before;
+        let id = rows(&other, "SELECT max(id) FROM items").await?[0]
+            .get::<i64>(0)
+            .unwrap_or(-1);
+        Ok::<_, String>(format!(
+            "inside={inside} outside={outside} after={after} rowid_is_last={}",
+            end != "commit" || rowid == id
+        ))
+    };
+    match steps.await {
+        Ok(s) => (StatusCode::OK, s),
+        Err(e) => fail(e),
+    }
+}
+
 pub async fn count(db: &str) -> Reply {
     let conn = match Connection::open(db).await {
         Ok(c) => c,
