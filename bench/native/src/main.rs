@@ -1,77 +1,121 @@
-//! `bench-native <db-file> <listen-addr>`: answers `GET /product/<id>` exactly as the
-//! `bench-catalog-read` component does, natively, for a side-by-side baseline.
+//! `bench-native`: the native baseline of the benchmarks. An axum server that
+//! answers the shop's reads with the components' SQL on the same libSQL files,
+//! so a benchmark can put the cost of the component sandbox as a ratio.
+//!
+//! ```text
+//! bench-native <catalog.db> <listen-addr> [--cart-db <cart.db>] [--manifest spin.toml]
+//! ```
+//!
+//! - `GET /product/{id}`: the `bench-catalog-read` component's point read
+//!   (`bench/sqlite_point_read.py`);
+//! - `GET /api/catalog/products/{id-or-slug}` and `GET /api/catalog/products`:
+//!   the catalog component's product detail and search ([`catalog`]);
+//! - `GET /api/cart` with `--cart-db`: the cart component's guest cart view
+//!   ([`cart`]), priced with the manifest's variables.
+//!
+//! Answers are the components' JSON for anonymous shoppers; a request with
+//! `Authorization` gets 501. Layout: [`db`] (pool, rows), [`http`] (errors,
+//! replies, query strings), one module per component.
+
+mod cart;
+mod catalog;
+mod db;
+mod http;
 
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use std::sync::{Arc, Mutex};
+use axum::serve::{Listener as _, ListenerExt as _};
+use clap::Parser;
+use db::{Pool, RowExt as _};
+use http::ApiError;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-struct Pool {
-    db: libsql::Database,
-    idle: Mutex<Vec<libsql::Connection>>,
+/// The native baseline: the shop's catalog and cart reads on its libSQL files.
+#[derive(Parser)]
+struct Args {
+    /// The catalog database (`<data-dir>/sqlite/catalog.db`).
+    catalog_db: PathBuf,
+    /// Address to listen on, such as 127.0.0.1:0.
+    listen: String,
+    /// The cart database (`<data-dir>/sqlite/cart.db`); serves `GET /api/cart`.
+    #[arg(long)]
+    cart_db: Option<PathBuf>,
+    /// The Spin manifest whose variables price carts.
+    #[arg(long, default_value = "spin.toml")]
+    manifest: PathBuf,
 }
 
-impl Pool {
-    fn get(&self) -> Result<libsql::Connection, libsql::Error> {
-        match self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
-            Some(c) => Ok(c),
-            None => self.db.connect(),
-        }
-    }
-
-    fn put(&self, c: libsql::Connection) {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(c);
-    }
-}
-
+/// `GET /product/{id}`: one row by primary key, as `bench-catalog-read` answers.
 async fn product(State(pool): State<Arc<Pool>>, Path(id): Path<i64>) -> (StatusCode, String) {
-    let conn = match pool.get() {
-        Ok(c) => c,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-    };
     let result = async {
-        let mut rows = conn
-            .query("SELECT id, title, price FROM products WHERE id = ?", [id])
-            .await?;
-        let row = rows.next().await?;
-        row.map(|r| {
-            Ok::<_, libsql::Error>(format!(
+        let conn = pool.get()?;
+        let rows = db::query(
+            &conn,
+            "SELECT id, title, price FROM products WHERE id = ?",
+            vec![db::int(id)],
+        )
+        .await?;
+        Ok::<_, ApiError>(rows.first().map(|r| {
+            format!(
                 "{{\"id\":{},\"title\":\"{}\",\"price\":{}}}",
-                r.get::<i64>(0)?,
-                r.get::<String>(1)?,
-                r.get::<i64>(2)?
-            ))
-        })
-        .transpose()
+                r.int(0),
+                r.text(1),
+                r.int(2)
+            )
+        }))
     }
     .await;
-    pool.put(conn);
     match result {
         Ok(Some(body)) => (StatusCode::OK, body),
         Ok(None) => (
             StatusCode::NOT_FOUND,
             "{\"error\":\"not found\"}".to_string(),
         ),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{\"error\":\"internal\"}".to_string(),
+        ),
     }
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let (Some(file), Some(addr)) = (args.next(), args.next()) else {
-        return Err("usage: bench-native <db-file> <listen-addr>".into());
-    };
-    let db = libsql::Builder::new_local(file).build().await?;
-    let pool = Arc::new(Pool {
-        db,
-        idle: Mutex::new(Vec::new()),
-    });
-    let app = Router::new()
+    let args = Args::parse();
+    let catalog = Arc::new(Pool::open(&args.catalog_db).await?);
+    let mut app = Router::new()
         .route("/product/{id}", get(product))
-        .with_state(pool);
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+        .route("/api/catalog/products", get(catalog::list))
+        .route("/api/catalog/products/{id}", get(catalog::get))
+        .with_state(catalog.clone());
+    if let Some(path) = &args.cart_db {
+        let (rules, default_country) = cart::rules(&args.manifest)?;
+        let state = Arc::new(cart::Cart {
+            carts: Pool::open(path).await?,
+            catalog,
+            rules,
+            default_country,
+        });
+        app = app.merge(
+            Router::new()
+                .route("/api/cart", get(cart::view))
+                .with_state(state),
+        );
+    }
+    let app = app
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() });
+    // As the host does: a response written in two parts must not wait for a
+    // delayed ACK on a keep-alive connection.
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await?
+        .tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                eprintln!("TCP_NODELAY: {e}");
+            }
+        });
     println!("Serving http://{}", listener.local_addr()?);
     axum::serve(listener, app).await?;
     Ok(())

@@ -1,0 +1,624 @@
+//! The catalog component's anonymous reads, natively, on its `catalog.db`:
+//! `GET /api/catalog/products/{id-or-slug}` (`components/catalog/src/products.rs`:
+//! `get`, `detail`), `GET /api/catalog/products` (`search.rs`: filters, full-text
+//! search, keyset pages, facets) and the variant lookup the cart asks the catalog
+//! for (`products.rs`: `lookup`).
+//!
+//! The SQL text and the order of the statements are the component's, copied: the
+//! component's modules are bound to spin-sdk, so they cannot be linked here. The
+//! benchmark runner compares both servers' answers before it measures them.
+
+use crate::db::{Pool, RowExt, int, now, query, text};
+use crate::http::{ApiError, ApiResult, Query, anonymous, cached_json};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+/// The shop's currency.
+pub const CURRENCY: &str = "EUR";
+
+/// A category and its descendants (`categories.rs`).
+const DESCENDANTS: &str = "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub";
+
+/// The most `tag` values, and the most `option.*` filters, one listing takes.
+const MAX_FILTER_TERMS: usize = 20;
+
+/// `{"amount", "currency"}`.
+fn money(amount: i64) -> Value {
+    json!({ "amount": amount, "currency": CURRENCY })
+}
+
+/// SQL for a variant's available stock at `now` (`schema.rs`).
+fn available_sql(now: i64) -> String {
+    format!(
+        "(v.stock - COALESCE((SELECT SUM(l.quantity) FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id
+           WHERE l.variant_id = v.id AND r.status = 'held' AND r.expires_at > {now}), 0))"
+    )
+}
+
+fn parse_options(raw: &str) -> Value {
+    serde_json::from_str(raw).unwrap_or_else(|_| json!({}))
+}
+
+/// `GET /api/catalog/products/{id-or-slug}`: an active product.
+pub async fn get(
+    State(pool): State<Arc<Pool>>,
+    Path(id_or_slug): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    anonymous(&headers)?;
+    let conn = pool.get()?;
+    let rows = if id_or_slug.chars().all(|c| c.is_ascii_digit()) {
+        query(
+            &conn,
+            "SELECT id, status FROM products WHERE id = ?",
+            vec![int(id_or_slug.parse::<i64>().unwrap_or(0))],
+        )
+        .await?
+    } else {
+        query(
+            &conn,
+            "SELECT id, status FROM products WHERE slug = ?",
+            vec![text(id_or_slug)],
+        )
+        .await?
+    };
+    let (id, status) = rows
+        .first()
+        .map(|r| (r.int(0), r.text(1)))
+        .ok_or_else(|| ApiError::not_found("no such product"))?;
+    if status != "active" {
+        return Err(ApiError::not_found("no such product"));
+    }
+    let body = detail(&conn, id).await?;
+    Ok(cached_json(&headers, &body, 30))
+}
+
+/// The full product as the API shows it.
+async fn detail(conn: &libsql::Connection, id: i64) -> ApiResult<Value> {
+    let rows = query(
+        conn,
+        "SELECT p.id, p.slug, p.title, p.description, p.status, p.min_price, p.max_price, p.created_at, p.updated_at,
+                    c.id, c.slug, c.name
+             FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE p.id = ?",
+        vec![int(id)],
+    )
+    .await?;
+    let p = rows
+        .first()
+        .ok_or_else(|| ApiError::not_found("no such product"))?;
+    let tags: Vec<String> = query(
+        conn,
+        "SELECT tag FROM product_tags WHERE product_id = ? ORDER BY tag",
+        vec![int(id)],
+    )
+    .await?
+    .iter()
+    .map(|r| r.text(0))
+    .collect();
+    let images: Vec<Value> = query(
+        conn,
+        "SELECT url, alt FROM product_images WHERE product_id = ? ORDER BY position",
+        vec![int(id)],
+    )
+    .await?
+    .iter()
+    .map(|r| json!({ "url": r.text(0), "alt": r.text(1) }))
+    .collect();
+    let variants: Vec<Value> = query(
+        conn,
+        &format!(
+            "SELECT v.id, v.sku, v.price, {}, v.options FROM variants v WHERE v.product_id = ? ORDER BY v.position, v.id",
+            available_sql(now())
+        ),
+        vec![int(id)],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        json!({
+            "id": r.int(0), "sku": r.text(1), "price": money(r.int(2)),
+            "stock": r.int(3).max(0), "options": parse_options(&r.text(4)),
+        })
+    })
+    .collect();
+    let in_stock = variants
+        .iter()
+        .any(|v| v["stock"].as_i64().unwrap_or(0) > 0);
+    let category = match p.opt_int(9) {
+        Some(cid) => json!({ "id": cid, "slug": p.text(10), "name": p.text(11) }),
+        None => Value::Null,
+    };
+    Ok(json!({
+        "id": p.int(0), "slug": p.text(1), "title": p.text(2), "description": p.text(3),
+        "status": p.text(4), "category": category, "tags": tags, "images": images,
+        "variants": variants,
+        "price": { "min": money(p.int(5)), "max": money(p.int(6)) },
+        "in_stock": in_stock, "created_at": p.int(7), "updated_at": p.int(8),
+    }))
+}
+
+/// A variant as the catalog describes it to the cart.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub id: i64,
+    pub sku: String,
+    pub product_id: i64,
+    pub product_slug: String,
+    pub product_title: String,
+    /// The product's status: only `active` is on sale.
+    pub status: String,
+    /// Minor units of [`CURRENCY`].
+    pub price: i64,
+    /// Available now.
+    pub stock: i64,
+    pub options: Value,
+    pub image: Option<String>,
+}
+
+/// The variants with these ids that exist (at most 100), as
+/// `GET /api/catalog/variants?ids=` finds them.
+pub async fn variants(conn: &libsql::Connection, ids: &[i64]) -> ApiResult<Vec<Variant>> {
+    let placeholders = vec!["?"; ids.len()].join(", ");
+    let rows = query(
+        conn,
+        &format!(
+            "SELECT v.id, v.sku, p.id, p.slug, p.title, p.status, v.price, {}, v.options,
+                        (SELECT url FROM product_images i WHERE i.product_id = p.id ORDER BY position LIMIT 1)
+                 FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id IN ({placeholders}) ORDER BY v.id",
+            available_sql(now())
+        ),
+        ids.iter().map(|i| int(*i)).collect(),
+    )
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Variant {
+            id: r.int(0),
+            sku: r.text(1),
+            product_id: r.int(2),
+            product_slug: r.text(3),
+            product_title: r.text(4),
+            status: r.text(5),
+            price: r.int(6),
+            stock: r.int(7).max(0),
+            options: parse_options(&r.text(8)),
+            image: r.opt_text(9),
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Sort {
+    Relevance,
+    Newest,
+    PriceAsc,
+    PriceDesc,
+}
+
+/// The sort key of the last item of a page (the component's cursor, field for
+/// field, so cursors pass between the two servers).
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    sort: Sort,
+    key: Value,
+    id: i64,
+}
+
+/// User text as an FTS5 query of quoted prefix terms (all must match).
+fn fts_query(q: &str) -> Option<String> {
+    let terms: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(16)
+        .map(|t| format!("\"{}\"*", t.to_lowercase()))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// The listing's filter as SQL over `products p`, shared by the page, the count
+/// and every facet.
+struct Filter {
+    sql: String,
+    params: Vec<libsql::Value>,
+    fts: Option<String>,
+}
+
+async fn category_id(conn: &libsql::Connection, raw: &str) -> ApiResult<Option<i64>> {
+    let rows = if raw.chars().all(|c| c.is_ascii_digit()) {
+        query(
+            conn,
+            "SELECT id FROM categories WHERE id = ?",
+            vec![int(raw.parse::<i64>().unwrap_or(0))],
+        )
+        .await?
+    } else {
+        query(
+            conn,
+            "SELECT id FROM categories WHERE slug = ?",
+            vec![text(raw)],
+        )
+        .await?
+    };
+    Ok(rows.first().map(|r| r.int(0)))
+}
+
+async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
+    let mut sql = String::new();
+    let mut params = Vec::new();
+    match q.param("status") {
+        None | Some("active") => sql.push_str("p.status = 'active'"),
+        Some("draft" | "archived" | "any") => {
+            return Err(ApiError::forbidden(
+                "only admins may list products that are not active",
+            ));
+        }
+        Some(_) => {
+            return Err(ApiError::field(
+                "status",
+                "must be active, draft, archived or any",
+            ));
+        }
+    }
+    let words = q.param("q").unwrap_or("");
+    if words.chars().count() > 200 {
+        return Err(ApiError::field("q", "must be at most 200 characters"));
+    }
+    let fts = fts_query(words);
+    if let Some(f) = &fts {
+        sql.push_str(" AND p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)");
+        params.push(text(f.clone()));
+    }
+    if let Some(c) = q.param("category").filter(|c| !c.is_empty()) {
+        match category_id(conn, c).await? {
+            Some(id) => {
+                sql.push_str(&format!(" AND p.category_id IN ({DESCENDANTS})"));
+                params.push(int(id));
+            }
+            None => sql.push_str(" AND 0"),
+        }
+    }
+    let tags = q.params("tag");
+    if tags.len() > MAX_FILTER_TERMS {
+        return Err(ApiError::field(
+            "tag",
+            format!("may name at most {MAX_FILTER_TERMS} tags"),
+        ));
+    }
+    for tag in tags {
+        sql.push_str(" AND p.id IN (SELECT product_id FROM product_tags WHERE tag = ?)");
+        params.push(text(tag.to_lowercase()));
+    }
+    for (name, field) in [("min_price", ">="), ("max_price", "<=")] {
+        if let Some(raw) = q.param(name) {
+            let n: i64 = raw.parse().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                ApiError::field(name, "must be a whole number of minor units, 0 or more")
+            })?;
+            sql.push_str(&format!(" AND p.min_price {field} ?"));
+            params.push(int(n));
+        }
+    }
+    match q.param("in_stock") {
+        None | Some("false") => {}
+        Some("true") => sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {} > 0)",
+            available_sql(now())
+        )),
+        Some(_) => return Err(ApiError::field("in_stock", "must be true or false")),
+    }
+    let mut option_filters = 0;
+    for (k, v) in &q.0 {
+        if let Some(name) = k.strip_prefix("option.") {
+            option_filters += 1;
+            if option_filters > MAX_FILTER_TERMS {
+                return Err(ApiError::field(
+                    k,
+                    format!("at most {MAX_FILTER_TERMS} option filters may be given"),
+                ));
+            }
+            if name.is_empty() || v.is_empty() {
+                return Err(ApiError::field(
+                    k,
+                    "must name an option and a value, as option.size=M",
+                ));
+            }
+            sql.push_str(" AND p.id IN (SELECT product_id FROM variant_options WHERE name = ? AND value = ?)");
+            params.push(text(name.to_lowercase()));
+            params.push(text(v.clone()));
+        }
+    }
+    Ok(Filter { sql, params, fts })
+}
+
+/// `?limit=`: 1 to 100, 24 when absent.
+fn limit(q: &Query) -> ApiResult<u32> {
+    match q.param("limit") {
+        None => Ok(24),
+        Some(s) => match s.parse::<u32>() {
+            Ok(n) if (1..=100).contains(&n) => Ok(n),
+            _ => Err(ApiError::field(
+                "limit",
+                "must be a whole number from 1 to 100",
+            )),
+        },
+    }
+}
+
+/// `?cursor=`, decoded; one that does not decode is 400.
+fn cursor(q: &Query) -> ApiResult<Option<Cursor>> {
+    let Some(raw) = q.param("cursor").filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    B64.decode(raw)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_cursor",
+                "the cursor is not one this API returned: start again without it",
+            )
+        })
+}
+
+fn summary(r: &[libsql::Value]) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(r.int(0)));
+    m.insert("slug".into(), json!(r.text(1)));
+    m.insert("title".into(), json!(r.text(2)));
+    m.insert("price".into(), money(r.int(3)));
+    m.insert(
+        "category".into(),
+        match r.opt_int(5) {
+            Some(id) => json!({ "id": id, "slug": r.text(6), "name": r.text(7) }),
+            None => Value::Null,
+        },
+    );
+    m
+}
+
+/// `GET /api/catalog/products`: search, filters, facets and keyset pages.
+pub async fn list(
+    State(pool): State<Arc<Pool>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    anonymous(&headers)?;
+    let q = Query::parse(raw.as_deref());
+    let conn = pool.get()?;
+    let limit = limit(&q)?;
+    let f = filter(&conn, &q).await?;
+    let sort = match q.param("sort") {
+        None | Some("") => {
+            if f.fts.is_some() {
+                Sort::Relevance
+            } else {
+                Sort::Newest
+            }
+        }
+        Some("relevance") => Sort::Relevance,
+        Some("newest") => Sort::Newest,
+        Some("price_asc") => Sort::PriceAsc,
+        Some("price_desc") => Sort::PriceDesc,
+        Some(_) => {
+            return Err(ApiError::field(
+                "sort",
+                "must be relevance, newest, price_asc or price_desc",
+            ));
+        }
+    };
+    let cursor = cursor(&q)?;
+    let invalid_cursor = || {
+        ApiError::bad_request(
+            "invalid_cursor",
+            "the cursor does not belong to this listing's sort order: start again without it",
+        )
+    };
+    if cursor.as_ref().is_some_and(|c| c.sort != sort) {
+        return Err(invalid_cursor());
+    }
+    // Relevance without a query has nothing to rank by: newest order, same cursor.
+    let (key_expr, order, cmp) = match sort {
+        Sort::Relevance if f.fts.is_some() => ("rank", "rank ASC, id ASC", ">"),
+        Sort::Relevance | Sort::Newest => ("created_at", "created_at DESC, id DESC", "<"),
+        Sort::PriceAsc => ("min_price", "min_price ASC, id ASC", ">"),
+        Sort::PriceDesc => ("min_price", "min_price DESC, id DESC", "<"),
+    };
+    let rank = match (&f.fts, sort) {
+        (Some(_), Sort::Relevance) => {
+            "(SELECT bm25(products_fts, 10.0, 1.0) FROM products_fts WHERE products_fts MATCH ? AND products_fts.rowid = p.id)"
+        }
+        _ => "0.0",
+    };
+    let mut params = Vec::new();
+    if rank != "0.0"
+        && let Some(fts) = &f.fts
+    {
+        params.push(text(fts.clone()));
+    }
+    params.extend(f.params.iter().cloned());
+    let mut page_sql = format!(
+        "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
+                {rank} AS rank
+         FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {})",
+        f.sql
+    );
+    if let Some(c) = &cursor {
+        let key = match &c.key {
+            Value::Number(n) if key_expr == "rank" => n.as_f64().map(libsql::Value::Real),
+            Value::Number(n) => n.as_i64().map(libsql::Value::Integer),
+            _ => None,
+        }
+        .ok_or_else(invalid_cursor)?;
+        page_sql.push_str(&format!(
+            " WHERE ({key_expr} {cmp} ? OR ({key_expr} = ? AND id {cmp} ?))"
+        ));
+        params.extend([key.clone(), key, int(c.id)]);
+    }
+    page_sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
+    params.push(int(i64::from(limit) + 1));
+    let rows = query(&conn, &page_sql, params).await?;
+    let more = rows.len() > limit as usize;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = if more {
+        rows.last().map(|r| {
+            let key = match key_expr {
+                "rank" => json!(r.real(8)),
+                "created_at" => json!(r.int(4)),
+                _ => json!(r.int(3)),
+            };
+            B64.encode(
+                serde_json::to_vec(&Cursor {
+                    sort,
+                    key,
+                    id: r.int(0),
+                })
+                .unwrap_or_default(),
+            )
+        })
+    } else {
+        None
+    };
+    let mut items: Vec<Map<String, Value>> = rows.iter().map(|r| summary(r)).collect();
+    decorate(&conn, &mut items).await?;
+    let body = json!({
+        "items": items,
+        "next_cursor": next_cursor,
+        "total": count(&conn, &f).await?,
+        "facets": facets(&conn, &f).await?,
+    });
+    Ok(cached_json(&headers, &body, 30))
+}
+
+/// Adds `image`, `in_stock` and `tags` to page items.
+async fn decorate(conn: &libsql::Connection, items: &mut [Map<String, Value>]) -> ApiResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = items.iter().filter_map(|i| i["id"].as_i64()).collect();
+    let marks = vec!["?"; ids.len()].join(", ");
+    let params = || ids.iter().map(|i| int(*i)).collect();
+    let images = query(
+        conn,
+        &format!("SELECT product_id, url FROM product_images WHERE product_id IN ({marks}) AND position = 0"),
+        params(),
+    )
+    .await?;
+    let tags = query(
+        conn,
+        &format!(
+            "SELECT product_id, tag FROM product_tags WHERE product_id IN ({marks}) ORDER BY tag"
+        ),
+        params(),
+    )
+    .await?;
+    let stock = query(
+        conn,
+        &format!(
+            "SELECT v.product_id FROM variants v WHERE v.product_id IN ({marks}) GROUP BY v.product_id HAVING MAX({}) > 0",
+            available_sql(now())
+        ),
+        params(),
+    )
+    .await?;
+    for item in items.iter_mut() {
+        let id = item["id"].as_i64().unwrap_or(0);
+        item.insert(
+            "image".into(),
+            images
+                .iter()
+                .find(|r| r.int(0) == id)
+                .map_or(Value::Null, |r| json!(r.text(1))),
+        );
+        item.insert(
+            "in_stock".into(),
+            json!(stock.iter().any(|r| r.int(0) == id)),
+        );
+        item.insert(
+            "tags".into(),
+            json!(
+                tags.iter()
+                    .filter(|r| r.int(0) == id)
+                    .map(|r| r.text(1))
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    Ok(())
+}
+
+async fn count(conn: &libsql::Connection, f: &Filter) -> ApiResult<i64> {
+    Ok(query(
+        conn,
+        &format!("SELECT COUNT(*) FROM products p WHERE {}", f.sql),
+        f.params.clone(),
+    )
+    .await?
+    .first()
+    .map_or(0, |r| r.int(0)))
+}
+
+/// Facet counts over the whole filtered result.
+async fn facets(conn: &libsql::Connection, f: &Filter) -> ApiResult<Value> {
+    let matched = format!("SELECT p.id FROM products p WHERE {}", f.sql);
+    let categories: Vec<Value> = query(
+        conn,
+        &format!(
+            "SELECT c.id, c.slug, c.name, COUNT(*) AS n FROM products p JOIN categories c ON c.id = p.category_id
+                 WHERE p.id IN ({matched}) GROUP BY c.id ORDER BY n DESC, c.name"
+        ),
+        f.params.clone(),
+    )
+    .await?
+    .iter()
+    .map(|r| json!({ "id": r.int(0), "slug": r.text(1), "name": r.text(2), "count": r.int(3) }))
+    .collect();
+    let tags: Vec<Value> = query(
+        conn,
+        &format!("SELECT tag, COUNT(*) AS n FROM product_tags WHERE product_id IN ({matched}) GROUP BY tag ORDER BY n DESC, tag"),
+        f.params.clone(),
+    )
+    .await?
+    .iter()
+    .map(|r| json!({ "value": r.text(0), "count": r.int(1) }))
+    .collect();
+    let mut options = Map::new();
+    for r in query(
+        conn,
+        &format!(
+            "SELECT name, value, COUNT(DISTINCT product_id) AS n FROM variant_options WHERE product_id IN ({matched})
+                 GROUP BY name, value ORDER BY name, n DESC, value"
+        ),
+        f.params.clone(),
+    )
+    .await?
+    {
+        if let Value::Array(list) = options.entry(r.text(0)).or_insert_with(|| json!([])) {
+            list.push(json!({ "value": r.text(1), "count": r.int(2) }));
+        }
+    }
+    let range = query(
+        conn,
+        &format!("SELECT MIN(min_price), MAX(min_price) FROM products WHERE id IN ({matched})"),
+        f.params.clone(),
+    )
+    .await?;
+    let bound = |i: usize| {
+        range
+            .first()
+            .and_then(|r| r.opt_int(i))
+            .map_or(Value::Null, money)
+    };
+    Ok(json!({
+        "categories": categories,
+        "tags": tags,
+        "options": options,
+        "price": { "min": bound(0), "max": bound(1) },
+    }))
+}
