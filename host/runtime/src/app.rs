@@ -20,6 +20,7 @@ use crate::kv::{self, KvHost, KvView};
 use crate::manifest::Manifest;
 use crate::metrics::Metrics;
 use crate::outbound::{AllowedHostsConfig, ChainFuture, ChainTarget, Chainer, OutboundHooks};
+use crate::response::collect_small;
 use crate::routes::{RouteMatch, Router};
 use crate::runtime_config::RuntimeConfig;
 use crate::sqlite::{self, SqliteHost, SqliteView};
@@ -756,7 +757,10 @@ impl Dispatcher {
         let slot = Arc::new(RequestSlot::new());
         let result = component.handler.handle(slot.clone(), request).await;
         let response = match result {
-            Ok(r) => r,
+            Ok(r) => match collect_small(r).await {
+                Ok(r) => r,
+                Err(e) => self.error_response(&m.component, &wasmtime::Error::msg(e), &slot),
+            },
             Err(e) => self.error_response(&m.component, &e, &slot),
         };
         self.metrics.request(

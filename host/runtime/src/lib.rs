@@ -32,6 +32,7 @@ pub mod kv;
 pub mod manifest;
 pub mod metrics;
 pub mod outbound;
+pub mod response;
 pub mod routes;
 pub mod runtime_config;
 pub mod server;
