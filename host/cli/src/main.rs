@@ -21,6 +21,12 @@ use edgecart_runtime::runtime_config::RuntimeConfig;
 use edgecart_runtime::server::{self, ServerOptions};
 use edgecart_runtime::{App, AppOptions, build};
 use std::net::SocketAddr;
+
+/// mimalloc instead of glibc's allocator: a request allocates and frees many small
+/// buffers on both worker threads, and glibc's arenas showed up at about a tenth
+/// of the server's CPU time in profiles (`docs/performance.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
