@@ -4,9 +4,15 @@
 //! applies the pending [`Migration`]s inside one `BEGIN IMMEDIATE` transaction
 //! (so two instances starting at once do not both migrate) and records each
 //! version in `schema_migrations`. An instance checks once and remembers.
+//!
+//! Statements go through the interface's one-call `execute`, which returns the
+//! whole result: every caller collects its rows anyway, and the streaming
+//! `execute-async` costs a stream, a future and several more host calls per
+//! statement (measured in `docs/performance.md`).
 
 use crate::error::ApiError;
-use spin_sdk::sqlite::{Connection, Error as SqlError, RowResult, Value};
+use spin_sdk::sqlite::wit::sqlite::Connection;
+use spin_sdk::sqlite::{Error as SqlError, RowResult, Value};
 use std::sync::Mutex;
 
 /// One schema version: statements run in order, in one transaction.
@@ -30,7 +36,7 @@ static MIGRATED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 impl Db {
     /// Opens the database `label` and brings its schema up to date.
     pub async fn open(label: &str, migrations: &[Migration]) -> Result<Db, ApiError> {
-        let conn = Connection::open(label)
+        let conn = Connection::open_async(label.to_string())
             .await
             .map_err(|e| ApiError::unavailable(format!("opening database {label}: {e:?}")))?;
         let db = Db { conn };
@@ -123,7 +129,8 @@ impl Db {
         sql: &str,
         params: impl IntoIterator<Item = Value>,
     ) -> Result<Vec<RowResult>, SqlError> {
-        self.conn.execute(sql, params).await?.collect().await
+        let params: Vec<Value> = params.into_iter().collect();
+        self.conn.execute(sql, &params).map(|result| result.rows)
     }
 
     /// Runs a statement and returns the number of rows it changed.
@@ -144,12 +151,12 @@ impl Db {
         params: impl IntoIterator<Item = Value>,
     ) -> Result<u64, SqlError> {
         self.try_query(sql, params).await?;
-        Ok(self.conn.changes().await)
+        Ok(self.conn.changes())
     }
 
     /// The rowid of the last insert on this connection.
     pub async fn last_insert_rowid(&self) -> i64 {
-        self.conn.last_insert_rowid().await
+        self.conn.last_insert_rowid()
     }
 
     /// Starts a write transaction now (`BEGIN IMMEDIATE`), so concurrent writers
