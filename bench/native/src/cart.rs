@@ -199,8 +199,15 @@ pub async fn view(
         out.push(value);
     }
     if let Some(id) = cart_id {
-        // Records the prices the shopper was just shown.
-        for v in &variants {
+        // Records the prices the shopper was just shown, where they changed.
+        for line in &lines {
+            let (variant_id, price_seen) = (line.int(0), line.opt_int(2));
+            let Some(v) = variants.iter().find(|v| v.id == variant_id) else {
+                continue;
+            };
+            if price_seen == Some(v.price) {
+                continue;
+            }
             conn.execute(
                 "UPDATE cart_lines SET price_seen = ? WHERE cart_id = ? AND variant_id = ? AND price_seen IS NOT ?",
                 vec![int(v.price), int(id), int(v.id), int(v.price)],

@@ -175,7 +175,7 @@ async fn cart_body(
         out.push(value);
     }
     if let Some(c) = cart {
-        store.remember_prices(c, &variants).await?;
+        store.remember_prices(c, &lines, &variants).await?;
     }
     let t = rules.0.totals(subtotal, &country);
     let money = |amount: i64| json!({ "amount": amount, "currency": catalog::CURRENCY });

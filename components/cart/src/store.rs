@@ -242,9 +242,21 @@ impl Store {
             .map(|_| ())
     }
 
-    /// Records the prices the shopper was just shown.
-    pub async fn remember_prices(&self, cart: &CartRef, variants: &[Variant]) -> ApiResult<()> {
-        for v in variants {
+    /// Records the prices the shopper was just shown, writing only the lines
+    /// whose price changed since they last saw it (a repeat view writes nothing).
+    pub async fn remember_prices(
+        &self,
+        cart: &CartRef,
+        lines: &[Line],
+        variants: &[Variant],
+    ) -> ApiResult<()> {
+        for line in lines {
+            let Some(v) = variants.iter().find(|v| v.id == line.variant_id) else {
+                continue;
+            };
+            if line.price_seen == Some(v.price.amount) {
+                continue;
+            }
             self.db
                 .exec(
                     "UPDATE cart_lines SET price_seen = ? WHERE cart_id = ? AND variant_id = ? AND price_seen IS NOT ?",
