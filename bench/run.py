@@ -13,8 +13,9 @@ never run out), then records for each run requests per second,
 p50/p95/p99 latency, failed requests, the server's peak RSS and the runtime's
 instantiation time per request; once, the start-up time (process start to the
 first catalog answer on the seeded data), the peak RSS at 256 concurrent
-connections and the shopper mix at 70% of its saturated rate. With `perf` and
-inferno on PATH it also records a flame graph of the saturated shopper run.
+connections and the shopper mix at 70% of its saturated rate. With `perf`
+available it also records a flame graph of the saturated shopper run (inferno,
+installed from crates.io into target/tools when missing).
 
 Before the k6 runs it compares the component path with the native baseline
 (bench/native: axum with the components' SQL on the same libSQL files) for product
@@ -234,20 +235,32 @@ def k6(binary, scenario, url, env, pid=None, metrics=None):
     return result
 
 
+def ensure_inferno():
+    """inferno's perf collapser and flame graph writer, from crates.io into target/tools."""
+    root = tools_venv().parent / "tools"
+    if not (root / "bin/inferno-flamegraph").exists():
+        run(["cargo", "install", "--locked", "--quiet", "inferno", "--root", root])
+    return root / "bin"
+
+
 def flame_graph(pid, seconds, out):
-    """A CPU profile of the running server as an SVG, when perf and inferno exist."""
-    if not (shutil.which("perf") and shutil.which("inferno-collapse-perf") and shutil.which("inferno-flamegraph")):
-        log("no flame graph: needs perf and inferno (cargo install inferno) on PATH")
+    """A CPU profile of the running server as an SVG. Release builds keep no frame
+    pointers, so perf unwinds with DWARF (line tables are in the release profile)."""
+    if not shutil.which("perf"):
+        log("no flame graph: perf is not installed")
         return None
+    tools = ensure_inferno()
     with tempfile.TemporaryDirectory() as tmp:
         data = pathlib.Path(tmp) / "perf.data"
-        if subprocess.run(["perf", "record", "-F", "99", "-g", "-o", data, "-p", str(pid), "--", "sleep", str(seconds)],
-                          capture_output=True).returncode != 0:
+        record = ["perf", "record", "-F", "99", "--call-graph", "dwarf,16384", "-o", data, "-p", str(pid),
+                  "--", "sleep", str(seconds)]
+        if subprocess.run(record, capture_output=True).returncode != 0:
             log("no flame graph: perf record failed (perf_event_paranoid?)")
             return None
-        script = subprocess.run(["perf", "script", "-i", data], capture_output=True, check=True).stdout
-        folded = subprocess.run(["inferno-collapse-perf"], input=script, capture_output=True, check=True).stdout
-        svg = subprocess.run(["inferno-flamegraph"], input=folded, capture_output=True, check=True).stdout
+        script = subprocess.run(["perf", "script", "--no-inline", "-i", data], capture_output=True, check=True).stdout
+    folded = subprocess.run([tools / "inferno-collapse-perf"], input=script, capture_output=True, check=True).stdout
+    svg = subprocess.run([tools / "inferno-flamegraph", "--title", "edgecart up, saturated shopper mix"],
+                         input=folded, capture_output=True, check=True).stdout
     out.write_bytes(svg)
     return str(out.relative_to(ROOT))
 
