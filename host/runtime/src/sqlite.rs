@@ -1,11 +1,12 @@
 //! The sqlite capability: `spin:sqlite/sqlite@3.1.0` (sync and async functions)
 //! and `fermyon:spin/sqlite@2.0.0`, backed by libSQL ([`crate::db`]).
 //!
-//! A guest `connection` takes a libSQL connection from the database's pool for
-//! each statement and gives it back afterwards, unless the statement left a
-//! transaction open: then the connection stays with the guest until the
-//! transaction ends. `last-insert-rowid` and `changes` are recorded after each of
-//! the guest's own statements, so they never see another guest's. `execute-async`
+//! A guest `connection` that only reads (`SELECT`, the common case) borrows a
+//! libSQL connection from the database's pool for each statement. Once it runs
+//! anything else (a write, `BEGIN`, DDL) it keeps that pooled connection until the
+//! guest drops it, exactly as if it had opened its own: its transactions,
+//! `last-insert-rowid` and `changes` are its own (both 0 before its first write).
+//! `execute-async`
 //! hands a short result over whole; a longer one streams through a bounded channel
 //! from the blocking pool, which waits whenever the guest stops reading, so a
 //! large result is never held in memory at once.
@@ -32,10 +33,12 @@ const SQLITE_FULL: i32 = 13;
 /// A guest's open connection.
 pub struct Connection {
     db: Arc<Db>,
-    /// The pooled connection, kept only while a transaction is open on it.
+    /// The pooled connection this guest connection keeps once it has run any
+    /// statement other than a read, exactly as if it had its own connection
+    /// (taken out while a statement runs on it).
     pinned: Option<Pooled>,
-    last_insert_rowid: i64,
-    changes: u64,
+    /// Whether it has run anything other than a read.
+    wrote: bool,
 }
 
 impl Connection {
@@ -47,17 +50,29 @@ impl Connection {
         }
     }
 
-    /// Records what the guest's statement did, then keeps the connection if it
-    /// is inside a transaction or returns it to the pool.
-    fn settle(&mut self, conn: Pooled) {
-        let c = conn.connection();
-        self.last_insert_rowid = c.last_insert_rowid();
-        self.changes = c.changes();
-        if c.is_autocommit() {
-            self.db.checkin(conn);
-        } else {
+    /// Takes `conn` back after a statement of kind `access`. A guest connection
+    /// that has only read gives it back to the pool; one that has written (or
+    /// opened a transaction) keeps it, so its transactions, `last-insert-rowid`
+    /// and `changes` are its own.
+    fn settle(&mut self, conn: Pooled, access: Access) {
+        self.wrote |= access == Access::Write;
+        if self.wrote {
             self.pinned = Some(conn);
+        } else {
+            self.db.checkin(conn);
         }
+    }
+
+    /// The rowid of this guest connection's last insert (0 before any write).
+    fn last_insert_rowid(&self) -> i64 {
+        self.pinned
+            .as_ref()
+            .map_or(0, |c| c.connection().last_insert_rowid())
+    }
+
+    /// Rows changed by this guest connection's last write (0 before any write).
+    fn changes(&self) -> u64 {
+        self.pinned.as_ref().map_or(0, |c| c.connection().changes())
     }
 }
 
@@ -118,8 +133,9 @@ async fn query_all(
     conn: &mut Pooled,
     sql: String,
     params: Vec<libsql::Value>,
+    access: Access,
 ) -> Result<Table, Failure> {
-    db.run(Access::of(&sql), async {
+    db.run(access, async {
         let mut running = conn.query(&sql, params).await.map_err(failure)?;
         let columns = columns(&running.rows);
         let n = running.rows.column_count();
@@ -143,8 +159,7 @@ fn open(
         .push(Connection {
             db,
             pinned: None,
-            last_insert_rowid: 0,
-            changes: 0,
+            wrote: false,
         })
         .map_err(|e| Failure::Io(e.to_string()))
 }
@@ -165,17 +180,18 @@ async fn execute(
 ) -> Result<Table, Failure> {
     let guest = connection(table, rep)?;
     let db = guest.db.clone();
+    let access = Access::of(&sql);
     let mut conn = guest.lease()?;
-    let result = query_all(&db, &mut conn, sql, params).await;
-    guest.settle(conn);
+    let result = query_all(&db, &mut conn, sql, params, access).await;
+    guest.settle(conn, access);
     result
 }
 
-/// Hands `conn` back to the guest connection `rep` after a statement (the
-/// guest's borrow keeps `rep` alive for the whole call).
-fn settle(table: &mut ResourceTable, rep: &Resource<Connection>, conn: Pooled) {
+/// Hands `conn` back to the guest connection `rep` after a statement of kind
+/// `access` (the guest's borrow keeps `rep` alive for the whole call).
+fn settle(table: &mut ResourceTable, rep: &Resource<Connection>, conn: Pooled, access: Access) {
     if let Ok(guest) = table.get_mut(rep) {
-        guest.settle(conn);
+        guest.settle(conn, access);
     }
 }
 
@@ -333,11 +349,11 @@ impl s3::HostConnection for SqliteView<'_> {
     }
 
     async fn last_insert_rowid(&mut self, rep: Resource<Connection>) -> wasmtime::Result<i64> {
-        Ok(connection(self.table, &rep).map_or(0, |c| c.last_insert_rowid))
+        Ok(connection(self.table, &rep).map_or(0, |c| c.last_insert_rowid()))
     }
 
     async fn changes(&mut self, rep: Resource<Connection>) -> wasmtime::Result<u64> {
-        Ok(connection(self.table, &rep).map_or(0, |c| c.changes))
+        Ok(connection(self.table, &rep).map_or(0, |c| c.changes()))
     }
 
     async fn drop(&mut self, rep: Resource<Connection>) -> wasmtime::Result<()> {
@@ -433,10 +449,11 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
             Err(e) => return Ok(Err(e.into())),
         };
         let params = params(parameters);
+        let access = Access::of(&statement);
         // Read the first rows here: a result that fits the buffer (a point read,
         // a short list) is handed over whole, with no thread or channel involved.
         let first = db
-            .run(Access::of(&statement), async {
+            .run(access, async {
                 let mut running = conn.query(&statement, params).await.map_err(failure)?;
                 let columns = columns(&running.rows);
                 let mut prefix = Vec::new();
@@ -455,33 +472,32 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         let (columns, prefix, rest) = match first {
             Ok(f) => f,
             Err(e) => {
-                accessor.with(|mut access| settle(access.get().table, &rep, conn));
+                accessor.with(|mut store| settle(store.get().table, &rep, conn, access));
                 return Ok(Err(e.into()));
             }
         };
         let Some(rest) = rest else {
-            return accessor.with(|mut access| {
-                settle(access.get().table, &rep, conn);
-                let stream = StreamReader::new(&mut access, prefix)?;
+            return accessor.with(|mut store| {
+                settle(store.get().table, &rep, conn, access);
+                let stream = StreamReader::new(&mut store, prefix)?;
                 let future =
-                    FutureReader::new(&mut access, async { Ok::<_, wasmtime::Error>(Ok(())) })?;
+                    FutureReader::new(&mut store, async { Ok::<_, wasmtime::Error>(Ok(())) })?;
                 Ok(Ok((columns, stream, future)))
             });
         };
         // A longer result streams from a blocking thread through a bounded
-        // channel, which waits whenever the guest stops reading. Outside a
-        // transaction the streaming thread owns the pooled connection and returns
-        // it when done; inside one the connection stays with the guest, whose
-        // transaction it is.
-        let streaming_owns = accessor.with(|mut access| {
-            let guest = connection(access.get().table, &rep).ok()?;
-            guest.last_insert_rowid = conn.connection().last_insert_rowid();
-            guest.changes = conn.connection().changes();
-            if conn.connection().is_autocommit() {
-                Some(conn)
-            } else {
+        // channel, which waits whenever the guest stops reading. For a guest
+        // connection that has only read, the streaming thread owns the pooled
+        // connection and returns it when done; one that has written keeps its
+        // connection, and the stream shares it.
+        let streaming_owns = accessor.with(|mut store| {
+            let guest = connection(store.get().table, &rep).ok()?;
+            guest.wrote |= access == Access::Write;
+            if guest.wrote {
                 guest.pinned = Some(conn);
                 None
+            } else {
+                Some(conn)
             }
         });
         let (row_tx, row_rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
@@ -516,7 +532,7 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         rep: Resource<Connection>,
     ) -> wasmtime::Result<i64> {
         Ok(accessor.with(|mut access| {
-            connection(access.get().table, &rep).map_or(0, |c| c.last_insert_rowid)
+            connection(access.get().table, &rep).map_or(0, |c| c.last_insert_rowid())
         }))
     }
 
@@ -525,7 +541,7 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         rep: Resource<Connection>,
     ) -> wasmtime::Result<u64> {
         Ok(accessor
-            .with(|mut access| connection(access.get().table, &rep).map_or(0, |c| c.changes)))
+            .with(|mut access| connection(access.get().table, &rep).map_or(0, |c| c.changes())))
     }
 }
 
