@@ -25,7 +25,8 @@ venv="$target/tools-venv"
 case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
 if [ ! -x "$venv/bin/schemathesis" ] || [ ! -x "$venv/bin/localstripe" ] || [ ! -x "$venv/bin/moto_server" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet schemathesis localstripe "moto[server]"
+  # Pinned: a fresh machine gets the versions CI was green with.
+  "$venv/bin/pip" install --quiet schemathesis==4.32.5 hypothesis==6.170.15 localstripe==1.15.10 "moto[server]==5.2.5"
 fi
 export PATH="$venv/bin:$PATH"
 
