@@ -228,6 +228,7 @@ struct Filter {
     sql: String,
     params: Vec<libsql::Value>,
     fts: Option<String>,
+    cacheable: bool,
 }
 
 async fn category_id(conn: &libsql::Connection, raw: &str) -> ApiResult<Option<i64>> {
@@ -304,12 +305,16 @@ async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
             params.push(int(n));
         }
     }
+    let mut cacheable = true;
     match q.param("in_stock") {
         None | Some("false") => {}
-        Some("true") => sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {} > 0)",
-            available_sql(now())
-        )),
+        Some("true") => {
+            cacheable = false;
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {} > 0)",
+                available_sql(now())
+            ));
+        }
         Some(_) => return Err(ApiError::field("in_stock", "must be true or false")),
     }
     let mut option_filters = 0;
@@ -333,7 +338,12 @@ async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
             params.push(text(v.clone()));
         }
     }
-    Ok(Filter { sql, params, fts })
+    Ok(Filter {
+        sql,
+        params,
+        fts,
+        cacheable,
+    })
 }
 
 /// `?limit=`: 1 to 100, 24 when absent.
@@ -487,11 +497,12 @@ pub async fn list(
     };
     let mut items: Vec<Map<String, Value>> = rows.iter().map(|r| summary(r)).collect();
     decorate(&conn, &mut items).await?;
+    let (total, facets) = aggregates(&conn, &f).await?;
     let body = json!({
         "items": items,
         "next_cursor": next_cursor,
-        "total": count(&conn, &f).await?,
-        "facets": facets(&conn, &f).await?,
+        "total": total,
+        "facets": facets,
     });
     Ok(cached_json(&headers, &body, 30))
 }
@@ -551,6 +562,65 @@ async fn decorate(conn: &libsql::Connection, items: &mut [Map<String, Value>]) -
         );
     }
     Ok(())
+}
+
+/// The listing's total and facets, through `listing_aggregates` (`search.rs`:
+/// `aggregates`).
+async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
+    if !f.cacheable {
+        return Ok((count(conn, f).await?, facets(conn, f).await?));
+    }
+    let key = cache_key(f);
+    let cached = query(
+        conn,
+        "SELECT g.n, a.body FROM catalog_generation g
+             LEFT JOIN listing_aggregates a ON a.key = ? AND a.generation = g.n",
+        vec![text(key.clone())],
+    )
+    .await?;
+    let generation = cached.first().map_or(0, |r| r.int(0));
+    if let Some(body) = cached.first().and_then(|r| r.opt_text(1))
+        && let Ok(Value::Array(pair)) = serde_json::from_str::<Value>(&body)
+        && let [Value::Number(total), facets] = &pair[..]
+        && let Some(total) = total.as_i64()
+    {
+        return Ok((total, facets.clone()));
+    }
+    let total = count(conn, f).await?;
+    let facets = facets(conn, f).await?;
+    if let Err(e) = query(
+        conn,
+        "INSERT INTO listing_aggregates (key, generation, body, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET generation = excluded.generation, body = excluded.body,
+                created_at = excluded.created_at
+             WHERE excluded.generation >= listing_aggregates.generation",
+        vec![
+            text(key),
+            int(generation),
+            text(json!([total, facets]).to_string()),
+            int(now()),
+        ],
+    )
+    .await
+    {
+        eprintln!("native: listing aggregates not cached: {e:?}");
+    }
+    Ok((total, facets))
+}
+
+fn cache_key(f: &Filter) -> String {
+    let params: Vec<Value> = f
+        .params
+        .iter()
+        .map(|p| match p {
+            libsql::Value::Integer(n) => json!(n),
+            libsql::Value::Real(x) => json!(x),
+            libsql::Value::Text(t) => json!(t),
+            libsql::Value::Blob(b) => json!(b),
+            libsql::Value::Null => Value::Null,
+        })
+        .collect();
+    json!([f.sql, params]).to_string()
 }
 
 async fn count(conn: &libsql::Connection, f: &Filter) -> ApiResult<i64> {

@@ -7,9 +7,34 @@
 //! filtering and sorting. Reservations hold stock for checkouts: availability is
 //! on-hand stock minus unexpired `held` reservations, so an expired hold returns
 //! its stock without any background job.
+//!
+//! `listing_aggregates` caches a listing's total and facet counts per filter.
+//! Triggers on every table those depend on (products, categories, tags, variant
+//! options) advance `catalog_generation` in the writer's own transaction, and an
+//! entry is served only while its generation is the current one, so a cached
+//! aggregate is always exactly what the queries would return. Stock is not among
+//! those tables: filters on availability are never cached.
 
 use edgecart_kit::ApiResult;
 use edgecart_kit::db::{Db, Migration};
+
+/// A trigger that moves the catalog to a new generation when `table` changes
+/// (`listing_aggregates` entries of older generations are never served).
+macro_rules! bump {
+    ($table:literal, $event:literal) => {
+        concat!(
+            "CREATE TRIGGER ",
+            $table,
+            "_",
+            $event,
+            "_generation AFTER ",
+            $event,
+            " ON ",
+            $table,
+            " BEGIN UPDATE catalog_generation SET n = n + 1; DELETE FROM listing_aggregates; END"
+        )
+    };
+}
 
 const MIGRATIONS: &[Migration] = &[Migration {
     version: 1,
@@ -106,6 +131,36 @@ const MIGRATIONS: &[Migration] = &[Migration {
     version: 2,
     name: "idempotency keys for admin creates",
     statements: &[edgecart_kit::idempotency::TABLE],
+}, Migration {
+    version: 3,
+    name: "listing aggregates cache",
+    statements: &[
+        "CREATE TABLE catalog_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
+        "INSERT INTO catalog_generation (id, n) VALUES (1, 0)",
+        "CREATE TABLE listing_aggregates (
+            key TEXT PRIMARY KEY,
+            generation INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        )",
+        "CREATE INDEX listing_aggregates_age ON listing_aggregates(created_at)",
+        "CREATE TRIGGER listing_aggregates_bound AFTER INSERT ON listing_aggregates
+         WHEN (SELECT COUNT(*) FROM listing_aggregates) > 2000 BEGIN
+            DELETE FROM listing_aggregates WHERE key IN (SELECT key FROM listing_aggregates ORDER BY created_at LIMIT 200);
+         END",
+        bump!("products", "INSERT"),
+        bump!("products", "UPDATE"),
+        bump!("products", "DELETE"),
+        bump!("categories", "INSERT"),
+        bump!("categories", "UPDATE"),
+        bump!("categories", "DELETE"),
+        bump!("product_tags", "INSERT"),
+        bump!("product_tags", "UPDATE"),
+        bump!("product_tags", "DELETE"),
+        bump!("variant_options", "INSERT"),
+        bump!("variant_options", "UPDATE"),
+        bump!("variant_options", "DELETE"),
+    ],
 }];
 
 /// Opens (and on first use migrates) the catalog database.

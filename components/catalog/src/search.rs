@@ -64,6 +64,9 @@ struct Filter {
     sql: String,
     params: Vec<Sql>,
     fts: Option<String>,
+    /// False when the filter depends on stock, which changes without a new
+    /// catalog generation (checkouts, expiring holds).
+    cacheable: bool,
 }
 
 fn bad(field: &str, msg: &str) -> ApiError {
@@ -141,12 +144,16 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
             params.push(int(n));
         }
     }
+    let mut cacheable = true;
     match ctx.param("in_stock") {
         None | Some("false") => {}
-        Some("true") => sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {} > 0)",
-            available_sql(now())
-        )),
+        Some("true") => {
+            cacheable = false;
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {} > 0)",
+                available_sql(now())
+            ));
+        }
         Some(_) => return Err(bad("in_stock", "must be true or false")),
     }
     let mut option_filters = 0;
@@ -167,7 +174,12 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
             params.push(text(v.clone()));
         }
     }
-    Ok(Filter { sql, params, fts })
+    Ok(Filter {
+        sql,
+        params,
+        fts,
+        cacheable,
+    })
 }
 
 fn summary(r: &spin_sdk::sqlite::RowResult) -> Map<String, Value> {
@@ -281,11 +293,12 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     };
     let mut items: Vec<Map<String, Value>> = rows.iter().map(summary).collect();
     decorate(db, &mut items).await?;
+    let (total, facets) = aggregates(db, &f).await?;
     let body = json!({
         "items": items,
         "next_cursor": next_cursor,
-        "total": count(db, &f).await?,
-        "facets": facets(db, &f).await?,
+        "total": total,
+        "facets": facets,
     });
     Ok(if is_admin {
         json(StatusCode::OK, &body)
@@ -347,6 +360,68 @@ async fn decorate(db: &Db, items: &mut [Map<String, Value>]) -> ApiResult<()> {
         );
     }
     Ok(())
+}
+
+/// The listing's total and facets: from `listing_aggregates` when an entry of
+/// the current catalog generation holds them, else computed and stored. Storing
+/// is best effort: a failed insert only means the next listing computes again.
+async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
+    if !f.cacheable {
+        return Ok((count(db, f).await?, facets(db, f).await?));
+    }
+    let key = cache_key(f);
+    let cached = db
+        .query(
+            "SELECT g.n, a.body FROM catalog_generation g
+             LEFT JOIN listing_aggregates a ON a.key = ? AND a.generation = g.n",
+            [text(key.clone())],
+        )
+        .await?;
+    let generation = cached.first().map_or(0, |r| r.int(0));
+    if let Some(body) = cached.first().and_then(|r| r.opt_text(1))
+        && let Ok(Value::Array(pair)) = serde_json::from_str::<Value>(&body)
+        && let [Value::Number(total), facets] = &pair[..]
+        && let Some(total) = total.as_i64()
+    {
+        return Ok((total, facets.clone()));
+    }
+    let total = count(db, f).await?;
+    let facets = facets(db, f).await?;
+    if let Err(e) = db
+        .try_exec(
+            "INSERT INTO listing_aggregates (key, generation, body, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET generation = excluded.generation, body = excluded.body,
+                created_at = excluded.created_at
+             WHERE excluded.generation >= listing_aggregates.generation",
+            [
+                text(key),
+                int(generation),
+                text(json!([total, facets]).to_string()),
+                int(now()),
+            ],
+        )
+        .await
+    {
+        eprintln!("catalog: listing aggregates not cached: {e:?}");
+    }
+    Ok((total, facets))
+}
+
+/// The filter's SQL and parameters, which decide a listing's aggregates (sort,
+/// cursor and page size do not).
+fn cache_key(f: &Filter) -> String {
+    let params: Vec<Value> = f
+        .params
+        .iter()
+        .map(|p| match p {
+            Sql::Integer(n) => json!(n),
+            Sql::Real(x) => json!(x),
+            Sql::Text(t) => json!(t),
+            Sql::Blob(b) => json!(b),
+            Sql::Null => Value::Null,
+        })
+        .collect();
+    json!([f.sql, params]).to_string()
 }
 
 async fn count(db: &Db, f: &Filter) -> ApiResult<i64> {

@@ -64,12 +64,25 @@ impl Db {
     }
 
     async fn migrate(&self, label: &str, migrations: &[Migration]) -> Result<(), ApiError> {
+        let latest = migrations.iter().map(|m| m.version).max().unwrap_or(0);
+        // Every new instance checks once: with a read when the schema is current,
+        // so a burst of new instances takes no write lock (and no writer's thread).
+        let migrated = self
+            .try_query(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+            )
+            .await
+            .ok()
+            .and_then(|rows| rows.first().map(|r| r.int(0)));
+        if migrated.is_some_and(|v| v >= latest) {
+            return Ok(());
+        }
         self.exec(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
             [],
         )
         .await?;
-        let latest = migrations.iter().map(|m| m.version).max().unwrap_or(0);
         if self.current_version().await? >= latest {
             return Ok(());
         }

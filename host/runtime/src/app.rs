@@ -11,7 +11,6 @@
 //! default so that a trapping or looping request never takes an innocent one down
 //! with it (`max_instance_concurrency` raises that).
 
-use crate::db::Access;
 use crate::db::{Databases, DbGrants};
 use crate::engine::{ComponentCache, EngineLimits, EpochTicker, new_engine};
 use crate::error::{ConfigErrors, json_error};
@@ -502,7 +501,7 @@ async fn open_databases(
         if let Some(db) = sqlite.by_label(label) {
             let sql = sql.clone();
             let run = db
-                .run(Access::Write, async {
+                .run(&sql, async {
                     let conn = db.checkout()?;
                     conn.connection().execute_batch(&sql).await.map(drop)
                 })

@@ -12,8 +12,11 @@
 //! so it runs inline on the calling worker, like any other computation. Anything
 //! else on a local file may sit in SQLite's busy wait, so it runs with the worker
 //! turned into a blocking thread for the duration (`block_in_place`: the runtime
-//! moves its other tasks to another worker) and never stalls other requests. A
-//! remote database is plain async I/O and is simply awaited.
+//! moves its other tasks to another worker) and never stalls other requests. So
+//! does a read once it has been seen to use more CPU than [`SLOW_READ`] (an
+//! aggregate over a large table): run inline it would hold up every request
+//! queued on that worker. A remote database is plain async I/O and is simply
+//! awaited.
 
 use crate::runtime_config::DbBackend;
 use anyhow::Context as _;
@@ -28,6 +31,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const IDLE_CONNECTIONS: usize = 8;
 /// Prepared statements kept per connection, most recently used first.
 const STATEMENTS_PER_CONNECTION: usize = 32;
+/// A read that took more CPU time than this runs off the worker from then on.
+pub const SLOW_READ: Duration = Duration::from_millis(1);
+/// Distinct slow reads remembered per database (beyond that, they run inline).
+const SLOW_READS_KEPT: usize = 512;
 
 /// One opened database.
 pub struct Db {
@@ -35,6 +42,8 @@ pub struct Db {
     database: libsql::Database,
     local: bool,
     idle: Mutex<Vec<Pooled>>,
+    /// SQL texts of reads seen to take longer than [`SLOW_READ`].
+    slow_reads: Mutex<HashSet<String>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -95,6 +104,7 @@ impl Db {
             database,
             local,
             idle: Mutex::new(Vec::new()),
+            slow_reads: Mutex::new(HashSet::new()),
         })
     }
 
@@ -125,15 +135,36 @@ impl Db {
         }
     }
 
-    /// Runs `work`, which does `access` on this database, where it belongs (see
+    /// Runs `work`, which executes `sql` on this database, where it belongs (see
     /// the module documentation). Needs the multi-threaded runtime, which
     /// `edgecart` uses.
-    pub async fn run<F: Future>(&self, access: Access, work: F) -> F::Output {
-        if self.local && access == Access::Write {
-            tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(work))
-        } else {
-            work.await
+    pub async fn run<F: Future>(&self, sql: &str, work: F) -> F::Output {
+        if !self.local {
+            return work.await;
         }
+        let blocking = Access::of(sql) == Access::Write
+            || self
+                .slow_reads
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(sql);
+        if blocking {
+            return tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(work)
+            });
+        }
+        // CPU time of this thread, not wall time: a read that was merely
+        // preempted under load is not slow.
+        let thread_cpu = || cpu_time::ThreadTime::now().as_duration();
+        let started = thread_cpu();
+        let out = work.await;
+        if thread_cpu().saturating_sub(started) > SLOW_READ {
+            let mut slow = self.slow_reads.lock().unwrap_or_else(|p| p.into_inner());
+            if slow.len() < SLOW_READS_KEPT {
+                slow.insert(sql.to_string());
+            }
+        }
+        out
     }
 }
 
@@ -308,4 +339,42 @@ pub struct DbGrants {
     pub databases: Arc<Databases>,
     /// Labels the component may open.
     pub granted: Arc<HashSet<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn read_all(db: &Db, sql: &str) -> i64 {
+        db.run(sql, async {
+            let mut conn = db.checkout().unwrap();
+            let mut running = conn.query(sql, Vec::new()).await.unwrap();
+            let row = running.rows.next().await.unwrap().unwrap();
+            let n = row.get::<i64>(0).unwrap();
+            conn.finish(running);
+            db.checkin(conn);
+            n
+        })
+        .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_seen_to_be_slow_runs_off_the_worker_from_then_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
+            .await
+            .unwrap();
+        let fast = "SELECT 1";
+        let slow = "SELECT COUNT(*) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT i FROM n)";
+        assert_eq!(read_all(&db, fast).await, 1);
+        assert_eq!(read_all(&db, slow).await, 300_000);
+        let seen = db.slow_reads.lock().unwrap().clone();
+        assert!(seen.contains(slow), "the slow read is remembered");
+        assert!(!seen.contains(fast), "a fast read stays inline");
+        assert_eq!(
+            read_all(&db, slow).await,
+            300_000,
+            "and then runs on a blocking thread"
+        );
+    }
 }

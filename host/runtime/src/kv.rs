@@ -5,7 +5,7 @@
 //! Grants come from `key_value_stores`; an unknown label is `no-such-store`, a
 //! label the component was not granted is `access-denied`.
 
-use crate::db::{Access, Db, DbGrants, OpenError};
+use crate::db::{Db, DbGrants, OpenError};
 use std::sync::Arc;
 use wasmtime::component::{
     Accessor, FutureReader, HasData, Linker, Resource, ResourceTable, StreamReader,
@@ -42,7 +42,7 @@ async fn statement<T>(
     params: Vec<libsql::Value>,
     read: impl AsyncFnOnce(&mut libsql::Rows) -> Result<T, libsql::Error>,
 ) -> Result<T, Failure> {
-    db.run(Access::of(sql), async {
+    db.run(sql, async {
         let mut conn = db.checkout()?;
         let mut running = conn.query(sql, params).await?;
         let out = read(&mut running.rows).await?;

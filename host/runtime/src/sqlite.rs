@@ -133,9 +133,8 @@ async fn query_all(
     conn: &mut Pooled,
     sql: String,
     params: Vec<libsql::Value>,
-    access: Access,
 ) -> Result<Table, Failure> {
-    db.run(access, async {
+    db.run(&sql, async {
         let mut running = conn.query(&sql, params).await.map_err(failure)?;
         let columns = columns(&running.rows);
         let n = running.rows.column_count();
@@ -182,7 +181,7 @@ async fn execute(
     let db = guest.db.clone();
     let access = Access::of(&sql);
     let mut conn = guest.lease()?;
-    let result = query_all(&db, &mut conn, sql, params, access).await;
+    let result = query_all(&db, &mut conn, sql, params).await;
     guest.settle(conn, access);
     result
 }
@@ -453,7 +452,7 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         // Read the first rows here: a result that fits the buffer (a point read,
         // a short list) is handed over whole, with no thread or channel involved.
         let first = db
-            .run(access, async {
+            .run(&statement, async {
                 let mut running = conn.query(&statement, params).await.map_err(failure)?;
                 let columns = columns(&running.rows);
                 let mut prefix = Vec::new();

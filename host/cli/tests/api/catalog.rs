@@ -645,6 +645,94 @@ async fn filters_and_facets_agree_with_a_brute_force_count() {
     }
 }
 
+/// A listing's total and facets are cached per filter; after every kind of catalog
+/// write the cached answer must equal a fresh computation. `in_stock=true` is
+/// never cached, and every product here is in stock, so it is the oracle.
+#[tokio::test]
+async fn cached_listing_aggregates_follow_every_catalog_write() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let cached = "/api/catalog/products?tag=cachetest&limit=1";
+    let live = "/api/catalog/products?tag=cachetest&limit=1&in_stock=true";
+    let aggregates = |v: Value| json!([v["total"], v["facets"]]);
+    let check = async |step: &str| {
+        let first = aggregates(app.get_json(cached).await);
+        let again = aggregates(app.get_json(cached).await);
+        let fresh = aggregates(app.get_json(live).await);
+        assert_eq!(first, fresh, "cached aggregates after {step}");
+        assert_eq!(again, fresh, "aggregates served twice after {step}");
+        fresh
+    };
+    let call = async |method: Method, path: String, body: Value| {
+        let a = app.call(method, &path, Some(&admin), Some(body)).await;
+        assert!(
+            (200..300).contains(&a.status),
+            "{path}: {} {}",
+            a.status,
+            a.body
+        );
+        a.body
+    };
+    let garden = call(
+        Method::POST,
+        "/api/catalog/categories".into(),
+        json!({ "name": "Garden" }),
+    )
+    .await["id"]
+        .clone();
+    let product = |n: i64| {
+        json!({
+            "title": format!("Cache test {n}"), "status": "active", "category_id": garden, "tags": ["cachetest", "eco"],
+            "variants": [{ "sku": format!("CT-{n}"), "price": 1000 * n, "stock": 5, "options": { "size": "M" } }],
+        })
+    };
+    let first = create(&app, &admin, product(1)).await;
+    assert_eq!(check("the first product").await[0], 1);
+
+    create(&app, &admin, product(2)).await;
+    assert_eq!(check("a second product").await[0], 2);
+
+    let path = format!("/api/catalog/products/{}", first["id"]);
+    call(
+        Method::PATCH,
+        path.clone(),
+        json!({ "tags": ["cachetest", "sale"] }),
+    )
+    .await;
+    let after = check("a tag edit").await;
+    assert!(after[1]["tags"].to_string().contains("sale"), "{after}");
+
+    let variant = first["variants"][0]["id"].clone();
+    call(
+        Method::PATCH,
+        format!("/api/catalog/variants/{variant}"),
+        json!({ "options": { "size": "XL" }, "price": 500 }),
+    )
+    .await;
+    let after = check("a variant edit").await;
+    assert_eq!(after[1]["price"]["min"]["amount"], 500, "{after}");
+    assert!(
+        after[1]["options"]["size"].to_string().contains("XL"),
+        "{after}"
+    );
+
+    call(
+        Method::PATCH,
+        format!("/api/catalog/categories/{garden}"),
+        json!({ "name": "Patio" }),
+    )
+    .await;
+    let after = check("a category rename").await;
+    assert_eq!(after[1]["categories"][0]["name"], "Patio", "{after}");
+
+    call(Method::PATCH, path.clone(), json!({ "category_id": null })).await;
+    check("a category change").await;
+
+    let archived = app.call(Method::DELETE, &path, Some(&admin), None).await;
+    assert_eq!(archived.status, 200, "{}", archived.body);
+    assert_eq!(check("archiving a product").await[0], 1);
+}
+
 #[tokio::test]
 async fn pages_never_repeat_or_skip_while_products_are_added() {
     let app = spawn_shop().await;
