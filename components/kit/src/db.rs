@@ -67,15 +67,7 @@ impl Db {
         let latest = migrations.iter().map(|m| m.version).max().unwrap_or(0);
         // Every new instance checks once: with a read when the schema is current,
         // so a burst of new instances takes no write lock (and no writer's thread).
-        let migrated = self
-            .try_query(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-                [],
-            )
-            .await
-            .ok()
-            .and_then(|rows| rows.first().map(|r| r.int(0)));
-        if migrated.is_some_and(|v| v >= latest) {
+        if self.current_version().await.is_ok_and(|v| v >= latest) {
             return Ok(());
         }
         self.exec(

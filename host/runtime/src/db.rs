@@ -32,7 +32,7 @@ const IDLE_CONNECTIONS: usize = 8;
 /// Prepared statements kept per connection, most recently used first.
 const STATEMENTS_PER_CONNECTION: usize = 32;
 /// A read that took more CPU time than this runs off the worker from then on.
-pub const SLOW_READ: Duration = Duration::from_millis(1);
+const SLOW_READ: Duration = Duration::from_millis(1);
 /// Distinct slow reads remembered per database (beyond that, they run inline).
 const SLOW_READS_KEPT: usize = 512;
 
@@ -374,7 +374,7 @@ mod tests {
         assert_eq!(
             read_all(&db, slow).await,
             300_000,
-            "and then runs on a blocking thread"
+            "a remembered slow read still answers, from block_in_place"
         );
     }
 }
