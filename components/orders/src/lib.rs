@@ -78,11 +78,19 @@ fn order_id(raw: &str) -> ApiResult<i64> {
 
 /// The order with its lines and timeline.
 async fn load(db: &Db, id: i64) -> ApiResult<Value> {
+    // One statement, so one snapshot: a refund settling between two reads could
+    // otherwise show as succeeded while amount_refunded does not count it yet.
     let rows = db
         .query(
             "SELECT id, user_id, status, currency, subtotal, shipping, tax, total, country, address,
-                    payment_method, payment_id, reason, tracking_number, created_at, updated_at, amount_refunded
-             FROM orders WHERE id = ?",
+                    payment_method, payment_id, reason, tracking_number, created_at, updated_at, amount_refunded,
+                    (SELECT json_group_array(json_array(variant_id, sku, title, options, quantity, unit_price, line_total)
+                        ORDER BY variant_id) FROM order_lines WHERE order_id = o.id),
+                    (SELECT json_group_array(json_array(status, note, created_at) ORDER BY id)
+                        FROM order_events WHERE order_id = o.id),
+                    (SELECT json_group_array(json_array(id, amount, reason, status, error, created_at, updated_at)
+                        ORDER BY id) FROM refunds WHERE order_id = o.id)
+             FROM orders o WHERE id = ?",
             [int(id)],
         )
         .await?;
@@ -90,52 +98,39 @@ async fn load(db: &Db, id: i64) -> ApiResult<Value> {
         .first()
         .ok_or_else(|| ApiError::not_found("no such order"))?;
     let currency = o.text(3);
-    let money = |n: i64| json!({ "amount": n, "currency": currency });
-    let lines: Vec<Value> = db
-        .query(
-            "SELECT variant_id, sku, title, options, quantity, unit_price, line_total FROM order_lines WHERE order_id = ? ORDER BY variant_id",
-            [int(id)],
-        )
-        .await?
+    let money = |n: &Value| json!({ "amount": n.as_i64().unwrap_or(0), "currency": currency });
+    let nested = |i: usize| serde_json::from_str::<Vec<Vec<Value>>>(&o.text(i)).unwrap_or_default();
+    let lines: Vec<Value> = nested(17)
         .iter()
         .map(|l| {
             json!({
-                "variant_id": l.int(0), "sku": l.text(1), "title": l.text(2),
-                "options": serde_json::from_str::<Value>(&l.text(3)).unwrap_or(Value::Null),
-                "quantity": l.int(4), "unit_price": money(l.int(5)), "line_total": money(l.int(6)),
+                "variant_id": l[0], "sku": l[1], "title": l[2],
+                "options": serde_json::from_str::<Value>(l[3].as_str().unwrap_or("")).unwrap_or(Value::Null),
+                "quantity": l[4], "unit_price": money(&l[5]), "line_total": money(&l[6]),
             })
         })
         .collect();
-    let timeline: Vec<Value> = db
-        .query(
-            "SELECT status, note, created_at FROM order_events WHERE order_id = ? ORDER BY id",
-            [int(id)],
-        )
-        .await?
+    let timeline: Vec<Value> = nested(18)
         .iter()
-        .map(|e| json!({ "status": e.text(0), "note": e.opt_text(1), "at": e.int(2) }))
+        .map(|e| json!({ "status": e[0], "note": e[1], "at": e[2] }))
         .collect();
-    let refunds: Vec<Value> = db
-        .query(
-            "SELECT id, amount, reason, status, error, created_at, updated_at FROM refunds WHERE order_id = ? ORDER BY id",
-            [int(id)],
-        )
-        .await?
+    let refunds: Vec<Value> = nested(19)
         .iter()
         .map(|r| {
             json!({
-                "id": r.int(0), "amount": money(r.int(1)), "reason": r.opt_text(2), "status": r.text(3),
-                "error": r.opt_text(4), "created_at": r.int(5), "updated_at": r.int(6),
+                "id": r[0], "amount": money(&r[1]), "reason": r[2], "status": r[3],
+                "error": r[4], "created_at": r[5], "updated_at": r[6],
             })
         })
         .collect();
+    let amount = |i: usize| money(&json!(o.int(i)));
     Ok(json!({
         "id": o.int(0), "user_id": o.int(1), "status": o.text(2), "currency": currency,
-        "subtotal": money(o.int(4)), "shipping": money(o.int(5)), "tax": money(o.int(6)), "total": money(o.int(7)),
+        "subtotal": amount(4), "shipping": amount(5), "tax": amount(6), "total": amount(7),
         "country": o.text(8), "address": serde_json::from_str::<Value>(&o.text(9)).unwrap_or(Value::Null),
         "payment_method": o.text(10), "payment_id": o.opt_text(11), "reason": o.opt_text(12),
         "tracking_number": o.opt_text(13), "created_at": o.int(14), "updated_at": o.int(15),
-        "amount_refunded": money(o.int(16)), "lines": lines, "timeline": timeline, "refunds": refunds,
+        "amount_refunded": amount(16), "lines": lines, "timeline": timeline, "refunds": refunds,
     }))
 }
 
