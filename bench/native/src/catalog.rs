@@ -251,10 +251,20 @@ async fn category_id(conn: &libsql::Connection, raw: &str) -> ApiResult<Option<i
 }
 
 async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
+    let words = q.param("q").unwrap_or("");
+    if words.chars().count() > 200 {
+        return Err(ApiError::field("q", "must be at most 200 characters"));
+    }
+    let fts = fts_query(words);
+    let status = if fts.is_some() {
+        "+p.status"
+    } else {
+        "p.status"
+    };
     let mut sql = String::new();
     let mut params = Vec::new();
     match q.param("status") {
-        None | Some("active") => sql.push_str("p.status = 'active'"),
+        None | Some("active") => sql.push_str(&format!("{status} = 'active'")),
         Some("draft" | "archived" | "any") => {
             return Err(ApiError::forbidden(
                 "only admins may list products that are not active",
@@ -267,11 +277,6 @@ async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
             ));
         }
     }
-    let words = q.param("q").unwrap_or("");
-    if words.chars().count() > 200 {
-        return Err(ApiError::field("q", "must be at most 200 characters"));
-    }
-    let fts = fts_query(words);
     if let Some(f) = &fts {
         sql.push_str(" AND p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)");
         params.push(text(f.clone()));
@@ -440,23 +445,25 @@ pub async fn list(
         Sort::PriceAsc => ("min_price", "min_price ASC, id ASC", ">"),
         Sort::PriceDesc => ("min_price", "min_price DESC, id DESC", "<"),
     };
-    let rank = match (&f.fts, sort) {
-        (Some(_), Sort::Relevance) => {
-            "(SELECT bm25(products_fts, 10.0, 1.0) FROM products_fts WHERE products_fts MATCH ? AND products_fts.rowid = p.id)"
-        }
-        _ => "0.0",
+    let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
+    let (rank, ranks) = if ranked {
+        (
+            "r.rank",
+            "JOIN (SELECT rowid AS id, bm25(products_fts, 10.0, 1.0) AS rank FROM products_fts
+                   WHERE products_fts MATCH ?) r ON r.id = p.id",
+        )
+    } else {
+        ("0.0", "")
     };
     let mut params = Vec::new();
-    if rank != "0.0"
-        && let Some(fts) = &f.fts
-    {
-        params.push(text(fts.clone()));
+    if ranked && let Some(q) = &f.fts {
+        params.push(text(q.clone()));
     }
     params.extend(f.params.iter().cloned());
     let mut page_sql = format!(
         "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
                 {rank} AS rank
-         FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {})",
+         FROM products p {ranks} LEFT JOIN categories c ON c.id = p.category_id WHERE {})",
         f.sql
     );
     if let Some(c) = &cursor {
@@ -568,7 +575,7 @@ async fn decorate(conn: &libsql::Connection, items: &mut [Map<String, Value>]) -
 /// `aggregates`).
 async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
     if !f.cacheable {
-        return Ok((count(conn, f).await?, facets(conn, f).await?));
+        return compute(conn, f).await;
     }
     let key = cache_key(f);
     let cached = query(
@@ -586,8 +593,7 @@ async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Va
     {
         return Ok((total, facets.clone()));
     }
-    let total = count(conn, f).await?;
-    let facets = facets(conn, f).await?;
+    let (total, facets) = compute(conn, f).await?;
     if let Err(e) = query(
         conn,
         "INSERT INTO listing_aggregates (key, generation, body, created_at) VALUES (?, ?, ?, ?)
@@ -623,72 +629,52 @@ fn cache_key(f: &Filter) -> String {
     json!([f.sql, params]).to_string()
 }
 
-async fn count(conn: &libsql::Connection, f: &Filter) -> ApiResult<i64> {
-    Ok(query(
-        conn,
-        &format!("SELECT COUNT(*) FROM products p WHERE {}", f.sql),
-        f.params.clone(),
+/// The same statement as the catalog component's `aggregates_sql`.
+fn aggregates_sql(filter: &str) -> String {
+    format!(
+        "WITH m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p WHERE {filter})
+         SELECT (SELECT COUNT(*) FROM m), (SELECT MIN(min_price) FROM m), (SELECT MAX(min_price) FROM m),
+            (SELECT json_group_array(json_object('id', c.id, 'slug', c.slug, 'name', c.name, 'count', k.n)
+                        ORDER BY k.n DESC, c.name)
+             FROM (SELECT category_id, COUNT(*) AS n FROM m GROUP BY category_id) k
+             JOIN categories c ON c.id = k.category_id),
+            (SELECT json_group_array(json_object('value', tag, 'count', n) ORDER BY n DESC, tag)
+             FROM (SELECT t.tag, COUNT(*) AS n FROM m JOIN product_tags t ON t.product_id = m.id GROUP BY t.tag)),
+            (SELECT json_group_array(json_array(name, value, n) ORDER BY name, n DESC, value)
+             FROM (SELECT name, value, COUNT(*) AS n
+                   FROM (SELECT DISTINCT o.product_id, o.name, o.value FROM m JOIN variant_options o ON o.product_id = m.id)
+                   GROUP BY name, value))"
     )
-    .await?
-    .first()
-    .map_or(0, |r| r.int(0)))
 }
 
-/// Facet counts over the whole filtered result.
-async fn facets(conn: &libsql::Connection, f: &Filter) -> ApiResult<Value> {
-    let matched = format!("SELECT p.id FROM products p WHERE {}", f.sql);
-    let categories: Vec<Value> = query(
-        conn,
-        &format!(
-            "SELECT c.id, c.slug, c.name, COUNT(*) AS n FROM products p JOIN categories c ON c.id = p.category_id
-                 WHERE p.id IN ({matched}) GROUP BY c.id ORDER BY n DESC, c.name"
-        ),
-        f.params.clone(),
-    )
-    .await?
-    .iter()
-    .map(|r| json!({ "id": r.int(0), "slug": r.text(1), "name": r.text(2), "count": r.int(3) }))
-    .collect();
-    let tags: Vec<Value> = query(
-        conn,
-        &format!("SELECT tag, COUNT(*) AS n FROM product_tags WHERE product_id IN ({matched}) GROUP BY tag ORDER BY n DESC, tag"),
-        f.params.clone(),
-    )
-    .await?
-    .iter()
-    .map(|r| json!({ "value": r.text(0), "count": r.int(1) }))
-    .collect();
+async fn compute(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
+    let rows = query(conn, &aggregates_sql(&f.sql), f.params.clone()).await?;
+    let Some(r) = rows.first() else {
+        return Err(ApiError::internal("the listing aggregates returned no row"));
+    };
+    Ok((r.int(0), facets(r)))
+}
+
+/// Facet counts over the whole filtered result, from a row of `aggregates_sql`.
+fn facets(r: &[libsql::Value]) -> Value {
+    let list = |i: usize| -> Vec<Value> {
+        r.opt_text(i)
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default()
+    };
     let mut options = Map::new();
-    for r in query(
-        conn,
-        &format!(
-            "SELECT name, value, COUNT(DISTINCT product_id) AS n FROM variant_options WHERE product_id IN ({matched})
-                 GROUP BY name, value ORDER BY name, n DESC, value"
-        ),
-        f.params.clone(),
-    )
-    .await?
-    {
-        if let Value::Array(list) = options.entry(r.text(0)).or_insert_with(|| json!([])) {
-            list.push(json!({ "value": r.text(1), "count": r.int(2) }));
+    for o in list(5) {
+        if let [Value::String(name), value, count] = o.as_array().map_or(&[][..], Vec::as_slice)
+            && let Value::Array(values) = options.entry(name.clone()).or_insert_with(|| json!([]))
+        {
+            values.push(json!({ "value": value, "count": count }));
         }
     }
-    let range = query(
-        conn,
-        &format!("SELECT MIN(min_price), MAX(min_price) FROM products WHERE id IN ({matched})"),
-        f.params.clone(),
-    )
-    .await?;
-    let bound = |i: usize| {
-        range
-            .first()
-            .and_then(|r| r.opt_int(i))
-            .map_or(Value::Null, money)
-    };
-    Ok(json!({
-        "categories": categories,
-        "tags": tags,
+    let bound = |i: usize| r.opt_int(i).map_or(Value::Null, money);
+    json!({
+        "categories": list(3),
+        "tags": list(4),
         "options": options,
-        "price": { "min": bound(0), "max": bound(1) },
-    }))
+        "price": { "min": bound(1), "max": bound(2) },
+    })
 }
