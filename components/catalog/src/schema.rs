@@ -161,6 +161,13 @@ const MIGRATIONS: &[Migration] = &[Migration {
         bump!("variant_options", "UPDATE"),
         bump!("variant_options", "DELETE"),
     ],
+}, Migration {
+    version: 4,
+    name: "option facets read from the index alone",
+    statements: &[
+        "DROP INDEX variant_options_by_product",
+        "CREATE INDEX variant_options_by_product ON variant_options(product_id, name, value)",
+    ],
 }];
 
 /// Opens (and on first use migrates) the catalog database.
