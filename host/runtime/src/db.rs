@@ -13,14 +13,16 @@
 //! else on a local file may sit in SQLite's busy wait, so it runs with the worker
 //! turned into a blocking thread for the duration (`block_in_place`: the runtime
 //! moves its other tasks to another worker) and never stalls other requests. So
-//! does a read once it has been seen to use more CPU than [`SLOW_READ`] (an
-//! aggregate over a large table): run inline it would hold up every request
-//! queued on that worker. A remote database is plain async I/O and is simply
-//! awaited.
+//! does a read whose recent runs have used more CPU than [`SLOW_READ`] on
+//! average (an aggregate over a large table): run inline it would hold up every
+//! request queued on that worker. The average decays, so a read that was slow
+//! once (its first run on a new connection parses the schema and the statement)
+//! goes back inline when its later runs are fast. A remote database is plain
+//! async I/O and is simply awaited.
 
 use crate::runtime_config::DbBackend;
 use anyhow::Context as _;
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -31,10 +33,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const IDLE_CONNECTIONS: usize = 8;
 /// Prepared statements kept per connection, most recently used first.
 const STATEMENTS_PER_CONNECTION: usize = 32;
-/// A read that took more CPU time than this runs off the worker from then on.
+/// A read whose recent runs average more CPU time than this runs off the worker.
 const SLOW_READ: Duration = Duration::from_millis(1);
-/// Distinct slow reads remembered per database (beyond that, they run inline).
+/// Distinct slow reads tracked per database (beyond that, they run inline).
 const SLOW_READS_KEPT: usize = 512;
+/// Weight of the newest run in a tracked read's average, as 1/n.
+const SLOW_READ_WEIGHT: u32 = 8;
 
 /// One opened database.
 pub struct Db {
@@ -42,8 +46,9 @@ pub struct Db {
     database: libsql::Database,
     local: bool,
     idle: Mutex<Vec<Pooled>>,
-    /// SQL texts of reads seen to take longer than [`SLOW_READ`].
-    slow_reads: Mutex<HashSet<String>>,
+    /// Reads seen to take longer than [`SLOW_READ`], with the decaying average
+    /// CPU time of their runs since; dropped once it falls to a quarter of it.
+    slow_reads: Mutex<HashMap<String, Duration>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -104,7 +109,7 @@ impl Db {
             database,
             local,
             idle: Mutex::new(Vec::new()),
-            slow_reads: Mutex::new(HashSet::new()),
+            slow_reads: Mutex::new(HashMap::new()),
         })
     }
 
@@ -142,29 +147,47 @@ impl Db {
         if !self.local {
             return work.await;
         }
-        let blocking = Access::of(sql) == Access::Write
-            || self
-                .slow_reads
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .contains(sql);
-        if blocking {
-            return tokio::task::block_in_place(|| {
-                tokio::runtime::Handle::current().block_on(work)
-            });
-        }
+        let write = Access::of(sql) == Access::Write;
+        let blocking = write || self.slow_read(sql).is_some_and(|cpu| cpu > SLOW_READ);
         // CPU time of this thread, not wall time: a read that was merely
-        // preempted under load is not slow.
+        // preempted under load is not slow. `block_in_place` keeps the work on
+        // this thread, so the clock covers it there too.
         let thread_cpu = || cpu_time::ThreadTime::now().as_duration();
         let started = thread_cpu();
-        let out = work.await;
-        if thread_cpu().saturating_sub(started) > SLOW_READ {
-            let mut slow = self.slow_reads.lock().unwrap_or_else(|p| p.into_inner());
-            if slow.len() < SLOW_READS_KEPT {
-                slow.insert(sql.to_string());
-            }
+        let out = if blocking {
+            tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(work))
+        } else {
+            work.await
+        };
+        if !write {
+            self.observe_read(sql, thread_cpu().saturating_sub(started));
         }
         out
+    }
+
+    /// The average CPU time of a tracked slow read.
+    fn slow_read(&self, sql: &str) -> Option<Duration> {
+        let slow = self.slow_reads.lock().unwrap_or_else(|p| p.into_inner());
+        slow.get(sql).copied()
+    }
+
+    /// Folds one run's CPU time into the read's average: a run over
+    /// [`SLOW_READ`] starts tracking it, and it is forgotten once fast again.
+    fn observe_read(&self, sql: &str, cpu: Duration) {
+        let mut slow = self.slow_reads.lock().unwrap_or_else(|p| p.into_inner());
+        let tracked = slow.len();
+        match slow.get_mut(sql) {
+            Some(average) => {
+                *average = (*average * (SLOW_READ_WEIGHT - 1) + cpu) / SLOW_READ_WEIGHT;
+                if *average < SLOW_READ / 4 {
+                    slow.remove(sql);
+                }
+            }
+            None if cpu > SLOW_READ && tracked < SLOW_READS_KEPT => {
+                slow.insert(sql.to_string(), cpu);
+            }
+            None => {}
+        }
     }
 }
 
@@ -359,7 +382,7 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_read_seen_to_be_slow_runs_off_the_worker_from_then_on() {
+    async fn a_slow_read_runs_off_the_worker_until_its_runs_are_fast_again() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
             .await
@@ -368,13 +391,27 @@ mod tests {
         let slow = "SELECT COUNT(*) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT i FROM n)";
         assert_eq!(read_all(&db, fast).await, 1);
         assert_eq!(read_all(&db, slow).await, 300_000);
-        let seen = db.slow_reads.lock().unwrap().clone();
-        assert!(seen.contains(slow), "the slow read is remembered");
-        assert!(!seen.contains(fast), "a fast read stays inline");
+        assert!(
+            db.slow_read(slow).is_some_and(|cpu| cpu > SLOW_READ),
+            "the slow read is tracked as slow"
+        );
+        assert_eq!(db.slow_read(fast), None, "a fast read stays inline");
         assert_eq!(
             read_all(&db, slow).await,
             300_000,
-            "a remembered slow read still answers, from block_in_place"
+            "a slow read still answers, from block_in_place"
         );
+
+        // A read that was slow once, as a first run on a new connection can
+        // be, goes back inline and is forgotten as its runs stay fast.
+        db.observe_read(fast, SLOW_READ * 3);
+        assert!(db.slow_read(fast).is_some_and(|cpu| cpu > SLOW_READ));
+        let mut runs = 0;
+        while db.slow_read(fast).is_some() {
+            db.observe_read(fast, Duration::from_micros(20));
+            runs += 1;
+            assert!(runs < 100, "the average decays");
+        }
+        assert!(runs > 1, "one fast run does not undo a slow one");
     }
 }
