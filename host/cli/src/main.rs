@@ -108,6 +108,10 @@ struct Up {
     /// that traps or times out also fails the others sharing its instance.
     #[arg(long, default_value_t = 1)]
     max_instance_concurrency: usize,
+    /// Client requests one component runs at once; later ones wait their turn
+    /// (default: four per CPU core; 0: no limit). Chained requests never wait.
+    #[arg(long)]
+    max_component_requests: Option<usize>,
     /// Directory of the compiled-component cache.
     #[arg(long, env = "EDGECART_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
@@ -439,6 +443,9 @@ impl Up {
             memory_limit_bytes: usize::try_from(self.memory_limit).unwrap_or(usize::MAX),
             max_instance_reuse: self.max_instance_reuse,
             max_instance_concurrency: self.max_instance_concurrency,
+            max_component_requests: self
+                .max_component_requests
+                .unwrap_or_else(|| 4 * std::thread::available_parallelism().map_or(1, |n| n.get())),
             cache_dir: if self.no_cache {
                 None
             } else {

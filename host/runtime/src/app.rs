@@ -55,6 +55,10 @@ pub struct AppOptions {
     pub max_instance_concurrency: usize,
     /// How long an idle instance is kept for reuse.
     pub idle_instance_timeout: Duration,
+    /// Requests from clients one component runs at once; later ones wait their
+    /// turn. Chained requests are never held back, so a chain cannot deadlock.
+    /// 0: no limit.
+    pub max_component_requests: usize,
     /// Maximum instances alive at once (sizes the pooling allocator).
     pub max_instances: u32,
     /// Compiled-component cache directory; `None` disables the cache.
@@ -74,6 +78,7 @@ impl Default for AppOptions {
             max_instance_reuse: 128,
             max_instance_concurrency: 1,
             idle_instance_timeout: Duration::from_secs(1),
+            max_component_requests: 0,
             max_instances: 1000,
             cache_dir: ComponentCache::default_dir(),
             data_dir: PathBuf::from(".edgecart"),
@@ -382,6 +387,8 @@ struct PreparedComponent {
 /// One component's dispatcher.
 struct ComponentRuntime {
     handler: ProxyHandler<ComponentState>,
+    /// Turns for client requests (`max_component_requests`); `None`: unlimited.
+    admission: Option<tokio::sync::Semaphore>,
 }
 
 /// Routes requests to components; shared by the server and by service chaining.
@@ -667,6 +674,9 @@ impl App {
                         id,
                         ComponentRuntime {
                             handler: ProxyHandler::new(state),
+                            admission: (options.max_component_requests > 0).then(|| {
+                                tokio::sync::Semaphore::new(options.max_component_requests)
+                            }),
                         },
                     )
                 })
@@ -753,6 +763,11 @@ impl Dispatcher {
             );
         };
         set_spin_headers(&mut request, &m, &self.base, origin);
+        // Held until the response is collected or starts streaming.
+        let _turn = match (&component.admission, origin) {
+            (Some(turns), Origin::Client(_)) => turns.acquire().await.ok(),
+            _ => None,
+        };
         let slot = Arc::new(RequestSlot::new());
         let result = component.handler.handle(slot.clone(), request).await;
         let response = match result {

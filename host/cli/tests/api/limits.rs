@@ -115,6 +115,36 @@ async fn requests_over_the_concurrency_limit_get_503() {
 }
 
 #[tokio::test]
+async fn client_requests_wait_for_a_components_turn_and_chained_ones_never_do() {
+    let manifest = format!("{APP}allowed_outbound_hosts = [\"http://app.spin.internal\"]\n");
+    let app = spawn_app(&manifest, &["--max-component-requests", "1"], &[]).await;
+
+    // The chained request runs while its caller holds the only turn.
+    let (status, body) = app.get("/outbound?url=http://app.spin.internal/echo").await;
+    assert_eq!((status, body.as_str()), (200, "200\n0 bytes"));
+
+    let slow = {
+        let client = app.client.clone();
+        let url = app.url("/sleep?ms=800");
+        tokio::spawn(async move { client.get(url).send().await.unwrap().status().as_u16() })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    let (status, body) = app.get("/echo").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "0 bytes"),
+        "it waits, not fails"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "it waited for the sleeping request's turn: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(slow.await.unwrap(), 200);
+}
+
+#[tokio::test]
 async fn sigterm_lets_an_in_flight_request_finish_then_exits_zero() {
     let app = spawn_app(APP, &[], &[]).await;
     let in_flight = {
