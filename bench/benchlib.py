@@ -92,7 +92,7 @@ def wrk(url, duration, connections, script=None, headers=None):
     for name, value in (headers or {}).items():
         extra += ["-H", f"{name}: {value}"]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
         capture_output=True, text=True, check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

@@ -379,7 +379,7 @@ def native_baseline(shop, data_dir, args):
     native = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([NATIVE, sqlite / "catalog.db", f"127.0.0.1:{port}", "--cart-db", sqlite / "cart.db",
                              "--manifest", ROOT / "spin.toml"], cwd=ROOT, stdout=subprocess.DEVNULL)
-    runs = {read: {"component": [], "native": []} for read in requests}
+    runs = {read: {"component": [], "native": [], "component_single": [], "native_single": []} for read in requests}
     try:
         wait_ready(f"{native}/api/catalog/products?limit=1", proc)
         for read, reqs in requests.items():
@@ -395,6 +395,8 @@ def native_baseline(shop, data_dir, args):
                     for side, url in sides if r % 2 == 0 else sides[::-1]:
                         wrk(url, 1, args.native_connections, script)
                         runs[read][side].append(wrk(url, args.native_duration, args.native_connections, script))
+                        single = wrk(url, max(1, args.native_duration // 2), 1, script)
+                        runs[read][f"{side}_single"].append(single)
                     c, n = runs[read]["component"][-1], runs[read]["native"][-1]
                     log(f"  {read}: component {c['rps']:,.0f} req/s, native {n['rps']:,.0f} req/s")
     finally:
@@ -404,9 +406,15 @@ def native_baseline(shop, data_dir, args):
         "duration_s": args.native_duration,
         "connections": args.native_connections,
         "requests": {read: [p + (f" ({', '.join(h)})" if h else "") for p, h in reqs] for read, reqs in requests.items()},
-        "reads": {read: {"component": median_run(r["component"]), "native": median_run(r["native"]), "all_rounds": r}
+        "reads": {read: {"component": median_run(r["component"]), "native": median_run(r["native"]),
+                         "component_single": median_latency(r["component_single"]),
+                         "native_single": median_latency(r["native_single"]), "all_rounds": r}
                   for read, r in runs.items()},
     }
+
+
+def median_latency(runs):
+    return sorted(runs, key=lambda r: r["p50_ms"])[len(runs) // 2]
 
 
 def render_native(native):
@@ -425,6 +433,19 @@ def render_native(native):
         lines.append(f"| {read} | {c['rps']:,.0f} | {n['rps']:,.0f} | {ratio(c['rps'], n['rps'])} | "
                      f"{c['p50_ms']:.2f} | {n['p50_ms']:.2f} | {ratio(c['p50_ms'], n['p50_ms'])} | "
                      f"{c['p99_ms']:.2f} | {n['p99_ms']:.2f} | {ratio(c['p99_ms'], n['p99_ms'])} | "
+                     f"{c['errors']} + {n['errors']} |")
+    lines += [
+        "",
+        "The same reads one request at a time (`wrk -t1 -c1`, half as long, median round by p50): a request's own "
+        "latency, without the queueing that dominates latency at saturation.",
+        "",
+        "| Read | p50 ms component | native | ratio | p99 ms component | native | ratio | Errors (component + native) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for read, r in native["reads"].items():
+        c, n = r["component_single"], r["native_single"]
+        lines.append(f"| {read} | {c['p50_ms']:.3f} | {n['p50_ms']:.3f} | {ratio(c['p50_ms'], n['p50_ms'])} | "
+                     f"{c['p99_ms']:.3f} | {n['p99_ms']:.3f} | {ratio(c['p99_ms'], n['p99_ms'])} | "
                      f"{c['errors']} + {n['errors']} |")
     return "\n".join(lines)
 

@@ -35,30 +35,43 @@ def serve_native(port, data_dir):
 
 
 def measure(start, args):
+    """Saturated by `args.connections` connections (throughput; latency there is
+    mostly queueing), then one connection at a time (a request's own latency)."""
     port = free_port()
     proc = start(port)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(f"{url}/product/1", proc)
         wrk(url, 2, args.connections, SCRIPT)
-        return wrk(url, args.duration, args.connections, SCRIPT)
+        saturated = wrk(url, args.duration, args.connections, SCRIPT)
+        single = wrk(url, args.duration, 1, SCRIPT)
+        return {**saturated, "single": single}
     finally:
         stop(proc)
+
+
+def median_single(runs):
+    return sorted((r["single"] for r in runs), key=lambda r: r["p50_ms"])[len(runs) // 2]
 
 
 def render(report):
     c, n = report["component"], report["native"]
     ratio = lambda a, b: f"{a / b:.2f}×" if b else "n/a"
+    cs, ns = report["component_single"], report["native_single"]
+    k = report["connections"]
     rows = [
-        ("Requests per second (higher is better)", f"{c['rps']:,.0f}", f"{n['rps']:,.0f}", ratio(c["rps"], n["rps"])),
-        ("p50 latency, ms", f"{c['p50_ms']:.2f}", f"{n['p50_ms']:.2f}", ratio(c["p50_ms"], n["p50_ms"])),
-        ("p99 latency, ms", f"{c['p99_ms']:.2f}", f"{n['p99_ms']:.2f}", ratio(c["p99_ms"], n["p99_ms"])),
-        ("Errors", str(c["errors"]), str(n["errors"]), ""),
+        (f"Requests per second, {k} connections (higher is better)", f"{c['rps']:,.0f}", f"{n['rps']:,.0f}", ratio(c["rps"], n["rps"])),
+        (f"p50 latency at {k} connections, ms", f"{c['p50_ms']:.2f}", f"{n['p50_ms']:.2f}", ratio(c["p50_ms"], n["p50_ms"])),
+        (f"p99 latency at {k} connections, ms", f"{c['p99_ms']:.2f}", f"{n['p99_ms']:.2f}", ratio(c["p99_ms"], n["p99_ms"])),
+        ("p50 latency, one connection, ms", f"{cs['p50_ms']:.3f}", f"{ns['p50_ms']:.3f}", ratio(cs["p50_ms"], ns["p50_ms"])),
+        ("p99 latency, one connection, ms", f"{cs['p99_ms']:.3f}", f"{ns['p99_ms']:.3f}", ratio(cs["p99_ms"], ns["p99_ms"])),
+        ("Errors", str(c["errors"] + cs["errors"]), str(n["errors"] + ns["errors"]), ""),
     ]
     lines = [
         f"Run {report['date']} on commit `{report['commit']}` ({report['machine']}): "
         f"`GET /product/<random id>` over 10,000 rows, `wrk -t2 -c{report['connections']} -d{report['duration_s']}s`, "
-        f"{report['rounds']} alternating rounds, median round by throughput shown.",
+        f"then `wrk -t1 -c1` for a request's own latency without queueing; "
+        f"{report['rounds']} alternating rounds, median round by throughput (by p50 for one connection) shown.",
         "",
         "| Figure | component on edgecart | native axum | component / native |",
         "|---|---:|---:|---:|",
@@ -100,6 +113,8 @@ def main():
         "file": str(out.relative_to(ROOT)),
         "component": median_run(runs["component"]),
         "native": median_run(runs["native"]),
+        "component_single": median_single(runs["component"]),
+        "native_single": median_single(runs["native"]),
         "all_rounds": runs,
     }
     write_results(out, report, "sqlite-bench", render(report))
