@@ -675,7 +675,11 @@ impl App {
                         ComponentRuntime {
                             handler: ProxyHandler::new(state),
                             admission: (options.max_component_requests > 0).then(|| {
-                                tokio::sync::Semaphore::new(options.max_component_requests)
+                                tokio::sync::Semaphore::new(
+                                    options
+                                        .max_component_requests
+                                        .min(tokio::sync::Semaphore::MAX_PERMITS),
+                                )
                             }),
                         },
                     )
