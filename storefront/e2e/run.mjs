@@ -39,6 +39,21 @@ async function waitForText(locator, pattern, timeout = 15_000) {
   assert.fail(`expected ${pattern} in ${JSON.stringify(text)}`);
 }
 
+/**
+ * Waits until a checkbox is checked. A filter's checkbox follows the URL, and
+ * the router renders the new URL in a transition: the box reads unchecked
+ * until that render commits, which can be after the URL has changed.
+ * @param {import('playwright-core').Locator} locator
+ */
+async function waitForChecked(locator, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await locator.isChecked().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail('expected the checkbox to be checked');
+}
+
 /** @param {import('playwright-core').Page} page */
 const cartCount = (page) => page.getByTestId('cart-count');
 
@@ -180,7 +195,7 @@ describe('storefront', () => {
     const facetCount = Number((await m.locator('..').textContent())?.match(/\((\d+)\)/)?.[1]);
     await m.click();
     await page.waitForURL(/option\.size=M/);
-    assert.equal(await m.isChecked(), true);
+    await waitForChecked(m);
     await waitForText(page.locator('#results-count'), new RegExp(`^${facetCount} products?`));
     await shoot(page, 'listing');
 
