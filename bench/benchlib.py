@@ -108,6 +108,11 @@ def median_run(runs):
     return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
 
 
+def median_latency(runs):
+    """The median run by p50: for one-connection runs, where latency is the figure."""
+    return sorted(runs, key=lambda r: r["p50_ms"])[len(runs) // 2]
+
+
 def stop(proc):
     proc.terminate()
     proc.wait(timeout=30)

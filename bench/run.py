@@ -43,7 +43,7 @@ import time
 import urllib.error
 import urllib.request
 
-from benchlib import (ROOT, ensure_wrk, free_port, log, median_run, request_script, result_file, run, stop, wait_ready,
+from benchlib import (ROOT, ensure_wrk, free_port, log, median_latency, median_run, request_script, result_file, run, stop, wait_ready,
                       wrk, write_results)
 
 EDGECART = ROOT / "target/release/edgecart"
@@ -413,12 +413,17 @@ def native_baseline(shop, data_dir, args):
     }
 
 
-def median_latency(runs):
-    return sorted(runs, key=lambda r: r["p50_ms"])[len(runs) // 2]
+def rows(native, component, baseline, figures):
+    """Table rows per read: each figure for the component, the baseline and their ratio, then errors."""
+    out = []
+    for read, r in native["reads"].items():
+        c, n = r[component], r[baseline]
+        cells = [f"{c[k]:{fmt}} | {n[k]:{fmt}} | " + (f"{c[k] / n[k]:.2f}×" if n[k] else "n/a") for k, fmt in figures]
+        out.append(f"| {read} | {' | '.join(cells)} | {c['errors']} + {n['errors']} |")
+    return out
 
 
 def render_native(native):
-    ratio = lambda a, b: f"{a / b:.2f}×" if b else "n/a"
     lines = [
         f"Component path against the native baseline (`bench/native`: axum, the components' SQL on the same "
         f"libSQL files, answers checked equal first): `wrk -t2 -c{native['connections']} -d{native['duration_s']}s` "
@@ -428,12 +433,7 @@ def render_native(native):
         "| Read | Requests/s component | native | ratio | p50 ms component | native | ratio | p99 ms component | native | ratio | Errors (component + native) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for read, r in native["reads"].items():
-        c, n = r["component"], r["native"]
-        lines.append(f"| {read} | {c['rps']:,.0f} | {n['rps']:,.0f} | {ratio(c['rps'], n['rps'])} | "
-                     f"{c['p50_ms']:.2f} | {n['p50_ms']:.2f} | {ratio(c['p50_ms'], n['p50_ms'])} | "
-                     f"{c['p99_ms']:.2f} | {n['p99_ms']:.2f} | {ratio(c['p99_ms'], n['p99_ms'])} | "
-                     f"{c['errors']} + {n['errors']} |")
+    lines += rows(native, "component", "native", [("rps", ",.0f"), ("p50_ms", ".2f"), ("p99_ms", ".2f")])
     lines += [
         "",
         "The same reads one request at a time (`wrk -t1 -c1`, half as long, median round by p50): a request's own "
@@ -442,11 +442,7 @@ def render_native(native):
         "| Read | p50 ms component | native | ratio | p99 ms component | native | ratio | Errors (component + native) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for read, r in native["reads"].items():
-        c, n = r["component_single"], r["native_single"]
-        lines.append(f"| {read} | {c['p50_ms']:.3f} | {n['p50_ms']:.3f} | {ratio(c['p50_ms'], n['p50_ms'])} | "
-                     f"{c['p99_ms']:.3f} | {n['p99_ms']:.3f} | {ratio(c['p99_ms'], n['p99_ms'])} | "
-                     f"{c['errors']} + {n['errors']} |")
+    lines += rows(native, "component_single", "native_single", [("p50_ms", ".3f"), ("p99_ms", ".3f")])
     return "\n".join(lines)
 
 

@@ -14,7 +14,7 @@ import os
 import subprocess
 import tempfile
 
-from benchlib import ROOT, ensure_wrk, free_port, log, median_run, result_file, run, stop, wait_ready, wrk, write_results
+from benchlib import ROOT, ensure_wrk, free_port, log, median_latency, median_run, result_file, run, stop, wait_ready, wrk, write_results
 
 EDGECART = ROOT / "target/release/edgecart"
 NATIVE = ROOT / "target/release/bench-native"
@@ -48,10 +48,6 @@ def measure(start, args):
         return {**saturated, "single": single}
     finally:
         stop(proc)
-
-
-def median_single(runs):
-    return sorted((r["single"] for r in runs), key=lambda r: r["p50_ms"])[len(runs) // 2]
 
 
 def render(report):
@@ -113,8 +109,8 @@ def main():
         "file": str(out.relative_to(ROOT)),
         "component": median_run(runs["component"]),
         "native": median_run(runs["native"]),
-        "component_single": median_single(runs["component"]),
-        "native_single": median_single(runs["native"]),
+        "component_single": median_latency([r["single"] for r in runs["component"]]),
+        "native_single": median_latency([r["single"] for r in runs["native"]]),
         "all_rounds": runs,
     }
     write_results(out, report, "sqlite-bench", render(report))
