@@ -148,7 +148,8 @@ impl Db {
             return work.await;
         }
         let write = Access::of(sql) == Access::Write;
-        let blocking = write || self.slow_read(sql).is_some_and(|cpu| cpu > SLOW_READ);
+        let tracked = if write { None } else { self.slow_read(sql) };
+        let blocking = write || tracked.is_some_and(|cpu| cpu > SLOW_READ);
         // CPU time of this thread, not wall time: a read that was merely
         // preempted under load is not slow. `block_in_place` keeps the work on
         // this thread, so the clock covers it there too.
@@ -159,8 +160,10 @@ impl Db {
         } else {
             work.await
         };
-        if !write {
-            self.observe_read(sql, thread_cpu().saturating_sub(started));
+        let cpu = thread_cpu().saturating_sub(started);
+        // A fast read nobody tracks, the common case, takes no lock here.
+        if !write && (tracked.is_some() || cpu > SLOW_READ) {
+            self.observe_read(sql, cpu);
         }
         out
     }
