@@ -63,7 +63,9 @@ pub async fn user_json(db: &Db, id: i64) -> ApiResult<Value> {
     }))
 }
 
-/// `POST /register {email, password, name?}` → 201 with the new account.
+/// `POST /register {email, password, name?}` → 201 with a session for the new
+/// account, as login answers it: a new customer is signed in without hashing the
+/// password a second time.
 pub async fn register(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     let c: Credentials = ctx.json()?;
     let mut errors = Vec::new();
@@ -98,7 +100,7 @@ pub async fn register(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
         Err(e) => return Err(ApiError::internal(format!("register: {e:?}"))),
     }
     let id = db.last_insert_rowid().await;
-    Ok(json(StatusCode::CREATED, &user_json(db, id).await?))
+    start_session(db, id, Role::Customer, StatusCode::CREATED).await
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -179,9 +181,15 @@ pub async fn login(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
         ));
     };
     store.delete(&email_key).await?;
+    let role = Role::parse(&role).unwrap_or(Role::Customer);
+    start_session(db, user_id, role, StatusCode::OK).await
+}
+
+/// Opens a new refresh-token family for the user and answers with the session.
+async fn start_session(db: &Db, user_id: i64, role: Role, status: StatusCode) -> ApiResult<Reply> {
     let family = token::random()?;
     let refresh = new_refresh_token(db, user_id, &family).await?;
-    session_reply(db, user_id, &role, &refresh).await
+    session_reply(db, user_id, role, &refresh, status).await
 }
 
 async fn new_refresh_token(db: &Db, user_id: i64, family: &str) -> ApiResult<String> {
@@ -207,8 +215,13 @@ fn cookie(value: &str, max_age: i64) -> String {
     )
 }
 
-async fn session_reply(db: &Db, user_id: i64, role: &str, refresh: &str) -> ApiResult<Reply> {
-    let role = Role::parse(role).unwrap_or(Role::Customer);
+async fn session_reply(
+    db: &Db,
+    user_id: i64,
+    role: Role,
+    refresh: &str,
+    status: StatusCode,
+) -> ApiResult<Reply> {
     let access = crate::keys()
         .await?
         .issue(user_id, role, now(), ACCESS_TTL)?;
@@ -219,7 +232,7 @@ async fn session_reply(db: &Db, user_id: i64, role: &str, refresh: &str) -> ApiR
         "user": user_json(db, user_id).await?,
     });
     Ok(crate::with_header(
-        json(StatusCode::OK, &body),
+        json(status, &body),
         "set-cookie",
         &cookie(refresh, REFRESH_TTL),
     ))
@@ -301,7 +314,14 @@ pub async fn refresh(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     match next {
         Ok(t) => {
             db.commit().await?;
-            session_reply(db, user_id, &role, &t).await
+            session_reply(
+                db,
+                user_id,
+                Role::parse(&role).unwrap_or(Role::Customer),
+                &t,
+                StatusCode::OK,
+            )
+            .await
         }
         Err(e) => {
             db.rollback().await;

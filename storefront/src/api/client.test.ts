@@ -54,10 +54,10 @@ describe('paths and queries', () => {
 
 describe('requests', () => {
   it('sends JSON bodies and returns the typed answer', async () => {
-    const f = fakeFetch(() => json(201, user));
+    const f = fakeFetch(() => json(201, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 900, user }));
     const client = new Client({ fetch: f.fetch });
     const created = await client.request('post', '/api/users/register', { body: { email: 'ann@example.com', password: 'a long enough one' } });
-    expect(created.email).toBe('ann@example.com');
+    expect(created.user.email).toBe('ann@example.com');
     expect(f.calls[0]?.url).toBe('/api/users/register');
     expect(f.calls[0]?.init.method).toBe('POST');
     expect(header(f.calls[0], 'content-type')).toBe('application/json');
@@ -143,6 +143,19 @@ describe('sessions', () => {
     expect(f.calls[0]?.init.credentials).toBe('same-origin');
     expect(seen).toEqual([7]);
     expect([...storage.data.values()].join()).not.toContain('tok-1');
+  });
+
+  it('registers and is signed in by the answer, without a second request', async () => {
+    const f = fakeFetch(
+      () => json(201, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 900, user }),
+      () => json(200, { ...user, addresses: [] }),
+    );
+    const client = new Client({ fetch: f.fetch });
+    await expect(client.register({ email: 'ann@example.com', password: 'a long enough one', name: 'Ann' })).resolves.toEqual(user);
+    expect(client.signedIn).toBe(true);
+    await client.request('get', '/api/users/me');
+    expect(f.calls.map((c) => c.url)).toEqual(['/api/users/register', '/api/users/me']);
+    expect(header(f.calls[1], 'authorization')).toBe('Bearer tok-1');
   });
 
   it('refreshes an expired access token once and retries the request', async () => {

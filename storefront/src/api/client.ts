@@ -273,6 +273,13 @@ export class Client {
     return session.user;
   }
 
+  /** Creates an account; the answer is a session, so the new customer is signed in. */
+  async register(input: { email: string; password: string; name: string }): Promise<SessionUser> {
+    const session = await this.request('post', '/api/users/register', { body: input });
+    this.setSession(session.access_token, session.user);
+    return session.user;
+  }
+
   async logout(): Promise<void> {
     try {
       await this.request('post', '/api/users/logout', {});

@@ -28,7 +28,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a customer account. */
+        /**
+         * Create a customer account and sign it in.
+         * @description Answers the same session as login (access token in the body, refresh token
+         *     in the cookie), so a new customer needs no second request, and the password
+         *     is hashed once.
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -1380,13 +1385,15 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new account. */
+            /** @description The new account, signed in. The refresh token is in the Set-Cookie header. */
             201: {
                 headers: {
+                    /** @description edgecart_refresh=<token>; Path=/api/users; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["Session"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -51,19 +51,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         api.setCartToken(null);
       }
     };
-    const signIn = async (email: string, password: string) => {
-      const u = await api.login(email, password);
+    const signedIn = async (session: Promise<SessionUser>) => {
+      const u = await session;
       await mergeGuestCart();
       return u;
     };
     return {
       status: !restored ? 'restoring' : user ? 'signed-in' : 'guest',
       user,
-      signIn,
-      register: async ({ email, password, name }) => {
-        await api.request('post', '/api/users/register', { body: { email, password, name } });
-        return signIn(email, password);
-      },
+      signIn: (email, password) => signedIn(api.login(email, password)),
+      register: (input) => signedIn(api.register(input)),
       signOut: async () => {
         await api.logout();
         client.removeQueries({ queryKey: ['cart'] });

@@ -65,9 +65,9 @@ async fn registration_validates_input_and_refuses_duplicates() {
     let app = spawn_shop().await;
     let ok = register(&app, "Ann@Example.com", PASSWORD).await;
     assert_eq!(ok.status, 201, "{}", ok.body);
-    assert_eq!(ok.body["email"], "ann@example.com");
-    assert_eq!(ok.body["role"], "customer");
-    assert!(ok.body.get("password_hash").is_none());
+    assert_eq!(ok.body["user"]["email"], "ann@example.com");
+    assert_eq!(ok.body["user"]["role"], "customer");
+    assert!(ok.body["user"].get("password_hash").is_none());
 
     let dup = register(&app, "ann@example.com", PASSWORD).await;
     assert_eq!((dup.status, dup.code()), (409, "email_taken"));
@@ -123,6 +123,39 @@ async fn login_issues_a_short_lived_token_and_an_http_only_refresh_cookie() {
         .await;
     assert_eq!(me.status, 200);
     assert_eq!(me.body["email"], "ann@example.com");
+}
+
+#[tokio::test]
+async fn registration_signs_the_new_customer_in() {
+    let app = spawn_shop().await;
+    let a = register(&app, "ann@example.com", PASSWORD).await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(a.body["token_type"], "Bearer");
+    assert_eq!(a.body["expires_in"], 900);
+    let token = a.body["access_token"].as_str().unwrap();
+    let me = app
+        .call(Method::GET, "/api/users/me", Some(token), None)
+        .await;
+    assert_eq!(
+        (me.status, &me.body["email"]),
+        (200, &json!("ann@example.com"))
+    );
+
+    let cookie = a.header("set-cookie").unwrap();
+    for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/users"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    let refresh = refresh_cookie(&a.headers).unwrap();
+    let refreshed = app
+        .call(
+            Method::POST,
+            "/api/users/refresh",
+            None,
+            Some(json!({ "refresh_token": refresh })),
+        )
+        .await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+    assert_eq!(refreshed.body["user"]["email"], "ann@example.com");
 }
 
 #[tokio::test]
