@@ -145,15 +145,7 @@ async fn registration_signs_the_new_customer_in() {
     for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/users"] {
         assert!(cookie.contains(attr), "{cookie}");
     }
-    let refresh = refresh_cookie(&a.headers).unwrap();
-    let refreshed = app
-        .call(
-            Method::POST,
-            "/api/users/refresh",
-            None,
-            Some(json!({ "refresh_token": refresh })),
-        )
-        .await;
+    let refreshed = refresh(&app, &refresh_cookie(&a.headers).unwrap()).await;
     assert_eq!(refreshed.status, 200, "{}", refreshed.body);
     assert_eq!(refreshed.body["user"]["email"], "ann@example.com");
 }
