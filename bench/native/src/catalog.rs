@@ -639,11 +639,10 @@ fn aggregates_sql(filter: &str) -> String {
              FROM (SELECT category_id, COUNT(*) AS n FROM m GROUP BY category_id) k
              JOIN categories c ON c.id = k.category_id),
             (SELECT json_group_array(json_object('value', tag, 'count', n) ORDER BY n DESC, tag)
-             FROM (SELECT t.tag, COUNT(*) AS n FROM m JOIN product_tags t ON t.product_id = m.id GROUP BY t.tag)),
+             FROM (SELECT t.tag, COUNT(*) AS n FROM m CROSS JOIN product_tags t ON t.product_id = m.id GROUP BY t.tag)),
             (SELECT json_group_array(json_array(name, value, n) ORDER BY name, n DESC, value)
-             FROM (SELECT name, value, COUNT(*) AS n
-                   FROM (SELECT DISTINCT o.product_id, o.name, o.value FROM m JOIN variant_options o ON o.product_id = m.id)
-                   GROUP BY name, value))"
+             FROM (SELECT o.name, o.value, COUNT(DISTINCT o.product_id) AS n
+                   FROM m CROSS JOIN variant_options o ON o.product_id = m.id GROUP BY o.name, o.value))"
     )
 }
 
