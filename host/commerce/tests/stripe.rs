@@ -3,8 +3,7 @@
 //! declines, cancellation, refunds, and a signed webhook delivered to a real
 //! HTTP endpoint and verified with `webhook::verify`.
 //!
-//! `localstripe` must be on PATH (scripts/test.sh installs it into its tools
-//! venv); without it these tests fail and say so.
+//! `localstripe` runs through `edgecart_testkit::LocalStripe`.
 
 #![allow(
     clippy::unwrap_used,
@@ -14,62 +13,8 @@
 use edgecart_commerce::payments::stripe::StripeGateway;
 use edgecart_commerce::payments::{PaymentError, PaymentGateway, PaymentRequest, PaymentStatus};
 use edgecart_commerce::webhook;
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use edgecart_testkit::{LocalStripe, free_port};
 use std::time::Duration;
-
-struct LocalStripe {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for LocalStripe {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn localstripe() -> LocalStripe {
-    let port = free_port();
-    let dir = tempfile::tempdir().unwrap();
-    let child = Command::new("localstripe")
-        .args(["--port", &port.to_string(), "--from-scratch"])
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start localstripe ({e}): pip install localstripe (scripts/test.sh does)")
-        });
-    let ls = LocalStripe {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..100 {
-        let probe = client
-            .get(format!("{}/v1/customers", ls.base))
-            .basic_auth("sk_test_x", Some(""))
-            .send()
-            .await;
-        if probe.is_ok() {
-            return ls;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("localstripe did not start on port {port}");
-}
 
 fn request(pm: &str, amount: i64) -> PaymentRequest {
     PaymentRequest {
@@ -82,7 +27,7 @@ fn request(pm: &str, amount: i64) -> PaymentRequest {
 
 #[tokio::test]
 async fn a_card_is_authorised_captured_and_partly_refunded() {
-    let ls = localstripe().await;
+    let ls = LocalStripe::start().await;
     let g = StripeGateway::new(&ls.base, "sk_test_edgecart").unwrap();
     let p = g
         .authorize(&request("pm_card_visa", 2500), "order-42-authorize")
@@ -106,7 +51,7 @@ async fn a_card_is_authorised_captured_and_partly_refunded() {
 
 #[tokio::test]
 async fn a_declining_card_is_a_decline_and_unknown_payments_are_not_found() {
-    let ls = localstripe().await;
+    let ls = LocalStripe::start().await;
     let g = StripeGateway::new(&ls.base, "sk_test_edgecart").unwrap();
     let e = g
         .authorize(&request("pm_card_chargeCustomerFail", 2500), "decline-1")
@@ -128,7 +73,7 @@ async fn a_declining_card_is_a_decline_and_unknown_payments_are_not_found() {
 
 #[tokio::test]
 async fn an_authorisation_can_be_cancelled() {
-    let ls = localstripe().await;
+    let ls = LocalStripe::start().await;
     let g = StripeGateway::new(&ls.base, "sk_test_edgecart").unwrap();
     let p = g
         .authorize(&request("pm_card_visa", 990), "cancel-1")
@@ -154,7 +99,7 @@ async fn an_unreachable_gateway_is_a_transient_error() {
 
 #[tokio::test]
 async fn a_signed_webhook_arrives_and_verifies_and_a_forged_one_does_not() {
-    let ls = localstripe().await;
+    let ls = LocalStripe::start().await;
     let secret = "whsec_edgecart_test";
     let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, Vec<u8>)>(8);
     let app = axum::Router::new().route(

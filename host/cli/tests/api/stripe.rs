@@ -8,69 +8,12 @@ use crate::shop::spawn_shop_in;
 use edgecart_commerce::payments::PaymentGateway;
 use edgecart_commerce::payments::stripe::StripeGateway;
 use edgecart_commerce::webhook::{self, Inbox};
+use edgecart_testkit::{LocalStripe, free_port};
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const WEBHOOK_SECRET: &str = "whsec_edgecart_e2e";
-
-struct LocalStripe {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for LocalStripe {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn localstripe() -> LocalStripe {
-    localstripe_on(free_port()).await
-}
-
-async fn localstripe_on(port: u16) -> LocalStripe {
-    let dir = tempfile::tempdir().unwrap();
-    let child = Command::new("localstripe")
-        .args(["--port", &port.to_string(), "--from-scratch"])
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start localstripe ({e}): pip install localstripe (scripts/test.sh does)")
-        });
-    let ls = LocalStripe {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..100 {
-        let probe = client
-            .get(format!("{}/v1/customers", ls.base))
-            .basic_auth("sk_test_x", Some(""))
-            .send()
-            .await;
-        if probe.is_ok() {
-            return ls;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("localstripe did not start on port {port}");
-}
 
 async fn order_once(app: &TestApp, token: &str, variant: i64, key: &str, pm: &str) -> Value {
     add(app, token, variant, 1).await;
@@ -102,7 +45,7 @@ async fn order_once(app: &TestApp, token: &str, variant: i64, key: &str, pm: &st
 
 #[tokio::test]
 async fn checkout_and_refunds_go_through_stripe_and_its_signed_webhooks_are_received_once() {
-    let ls = localstripe().await;
+    let ls = LocalStripe::start().await;
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_shop_in(
         dir.path(),
@@ -300,7 +243,7 @@ async fn a_gateway_that_is_down_is_retried_and_the_checkout_compensated_once_it_
     );
 
     // The gateway comes back: the compensation completes.
-    let _ls = localstripe_on(port).await;
+    let _ls = LocalStripe::start_on(port).await;
     let mut order = Value::Null;
     for _ in 0..300 {
         order = app
