@@ -112,6 +112,12 @@ struct Up {
     /// (default: four per CPU core; 0: no limit). Chained requests never wait.
     #[arg(long)]
     max_component_requests: Option<usize>,
+    /// Threads running requests and component code (default: two per CPU
+    /// core). A guest computing for long, such as a password hash, holds its
+    /// thread until its next epoch yield; spare threads let the OS interleave
+    /// other requests meanwhile.
+    #[arg(long, env = "EDGECART_WORKER_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
+    worker_threads: Option<u16>,
     /// Directory of the compiled-component cache.
     #[arg(long, env = "EDGECART_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
@@ -291,21 +297,30 @@ fn main() -> ExitCode {
         },
         Command::Up(up) => {
             init_logging(up.log_format);
-            block_on(up.run())
+            let workers = up.worker_threads.map_or_else(
+                || 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+                usize::from,
+            );
+            block_on(Some(workers), up.run())
         }
         Command::Commerce(args) => {
             init_logging(args.log_format);
-            block_on(args.run())
+            block_on(None, args.run())
         }
     }
 }
 
-/// Runs `work` on a multi-threaded runtime and turns its result into an exit code.
-fn block_on(work: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+/// Runs `work` on a multi-threaded runtime (`workers` threads, else tokio's
+/// default of one per core) and turns its result into an exit code.
+fn block_on(
+    workers: Option<usize>,
+    work: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> ExitCode {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = workers {
+        builder.worker_threads(n);
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("Error: cannot start the async runtime: {e}");

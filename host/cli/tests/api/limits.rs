@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, startup_failure};
 use std::time::{Duration, Instant};
 
 const APP: &str = r#"
@@ -46,6 +46,40 @@ async fn an_infinite_loop_is_stopped_by_the_deadline_while_other_requests_succee
         200,
         "the server is still healthy"
     );
+}
+
+#[tokio::test]
+async fn a_spinning_guest_does_not_hold_up_others_on_a_single_worker_thread() {
+    let app = spawn_app(
+        APP,
+        &["--request-timeout", "2s", "--worker-threads", "1"],
+        &[],
+    )
+    .await;
+    let looping = {
+        let client = app.client.clone();
+        let url = app.url("/loop");
+        tokio::spawn(async move { client.get(url).send().await.unwrap().status().as_u16() })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let (status, body) = app.get("/sleep?ms=10").await;
+        assert_eq!((status, body.as_str()), (200, "slept 10 ms"));
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "answered while the loop still runs, not after its deadline: {:?}",
+            started.elapsed()
+        );
+    }
+    assert_eq!(looping.await.unwrap(), 500);
+}
+
+#[test]
+fn zero_worker_threads_is_refused_at_startup() {
+    let (status, stderr) = startup_failure(APP, &[("EDGECART_WORKER_THREADS", "0")]);
+    assert!(!status.success());
+    assert!(stderr.contains("--worker-threads"), "{stderr}");
 }
 
 #[tokio::test]
