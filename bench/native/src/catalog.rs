@@ -53,45 +53,39 @@ pub async fn get(
 ) -> ApiResult<Response> {
     anonymous(&headers)?;
     let conn = pool.get()?;
-    let rows = if id_or_slug.chars().all(|c| c.is_ascii_digit()) {
-        query(
+    let body = if id_or_slug.chars().all(|c| c.is_ascii_digit()) {
+        detail(
             &conn,
-            "SELECT id, status FROM products WHERE id = ?",
-            vec![int(id_or_slug.parse::<i64>().unwrap_or(0))],
+            "p.id = ?",
+            int(id_or_slug.parse::<i64>().unwrap_or(0)),
         )
         .await?
     } else {
-        query(
-            &conn,
-            "SELECT id, status FROM products WHERE slug = ?",
-            vec![text(id_or_slug)],
-        )
-        .await?
+        detail(&conn, "p.slug = ?", text(id_or_slug)).await?
     };
-    let (id, status) = rows
-        .first()
-        .map(|r| (r.int(0), r.text(1)))
-        .ok_or_else(|| ApiError::not_found("no such product"))?;
-    if status != "active" {
+    if body["status"] != "active" {
         return Err(ApiError::not_found("no such product"));
     }
-    let body = detail(&conn, id).await?;
     Ok(cached_json(&headers, &body, 30))
 }
 
-/// The full product as the API shows it.
-async fn detail(conn: &libsql::Connection, id: i64) -> ApiResult<Value> {
+/// The full product as the API shows it, found by `key` (`p.id = ?` or
+/// `p.slug = ?`) in the statement that reads it.
+async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> ApiResult<Value> {
     let rows = query(
         conn,
-        "SELECT p.id, p.slug, p.title, p.description, p.status, p.min_price, p.max_price, p.created_at, p.updated_at,
+        &format!(
+            "SELECT p.id, p.slug, p.title, p.description, p.status, p.min_price, p.max_price, p.created_at, p.updated_at,
                     c.id, c.slug, c.name
-             FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE p.id = ?",
-        vec![int(id)],
+             FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {key}"
+        ),
+        vec![value],
     )
     .await?;
     let p = rows
         .first()
         .ok_or_else(|| ApiError::not_found("no such product"))?;
+    let id = p.int(0);
     let tags: Vec<String> = query(
         conn,
         "SELECT tag FROM product_tags WHERE product_id = ? ORDER BY tag",

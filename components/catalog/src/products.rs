@@ -43,17 +43,34 @@ fn parse_options(raw: &str) -> Value {
 
 /// The full product as the API shows it.
 pub async fn detail(db: &Db, id: i64) -> ApiResult<Value> {
+    detail_where(db, "p.id = ?", int(id)).await
+}
+
+/// The full product named by an id (all digits) or a slug, found by the same
+/// statement that reads it.
+async fn detail_of(db: &Db, id_or_slug: &str) -> ApiResult<Value> {
+    if id_or_slug.chars().all(|c| c.is_ascii_digit()) {
+        detail(db, id_or_slug.parse::<i64>().unwrap_or(0)).await
+    } else {
+        detail_where(db, "p.slug = ?", text(id_or_slug)).await
+    }
+}
+
+async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> ApiResult<Value> {
     let rows = db
         .query(
-            "SELECT p.id, p.slug, p.title, p.description, p.status, p.min_price, p.max_price, p.created_at, p.updated_at,
-                    c.id, c.slug, c.name
-             FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE p.id = ?",
-            [int(id)],
+            &format!(
+                "SELECT p.id, p.slug, p.title, p.description, p.status, p.min_price, p.max_price, p.created_at, p.updated_at,
+                        c.id, c.slug, c.name
+                 FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {key}"
+            ),
+            [value],
         )
         .await?;
     let p = rows
         .first()
         .ok_or_else(|| ApiError::not_found("no such product"))?;
+    let id = p.int(0);
     let tags: Vec<String> = db
         .query(
             "SELECT tag FROM product_tags WHERE product_id = ? ORDER BY tag",
@@ -109,11 +126,10 @@ pub async fn detail(db: &Db, id: i64) -> ApiResult<Value> {
 pub async fn get(ctx: &Ctx, db: &Db, id_or_slug: &str) -> ApiResult<Reply> {
     let viewer = auth::optional(ctx).await?;
     let is_admin = viewer.is_some_and(|p| p.role == Role::Admin);
-    let (id, status) = find(db, id_or_slug).await?;
-    if status != "active" && !is_admin {
+    let body = detail_of(db, id_or_slug).await?;
+    if body["status"] != "active" && !is_admin {
         return Err(ApiError::not_found("no such product"));
     }
-    let body = detail(db, id).await?;
     Ok(if is_admin {
         json(StatusCode::OK, &body)
     } else {
