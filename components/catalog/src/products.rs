@@ -56,6 +56,8 @@ async fn detail_of(db: &Db, id_or_slug: &str) -> ApiResult<Value> {
     }
 }
 
+/// The full product matching `key`, a fixed condition on `p` (`p.id = ?` or
+/// `p.slug = ?`) whose one parameter is `value`.
 async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> ApiResult<Value> {
     let rows = db
         .query(
