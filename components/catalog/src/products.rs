@@ -17,24 +17,27 @@ pub fn money(amount: i64) -> Value {
     json!({ "amount": amount, "currency": CURRENCY })
 }
 
+/// How a path names a product, as a condition on `products p` and its one
+/// parameter: all digits is an id, anything else a slug.
+fn key(id_or_slug: &str) -> (&'static str, spin_sdk::sqlite::Value) {
+    if id_or_slug.chars().all(|c| c.is_ascii_digit()) {
+        ("p.id = ?", int(id_or_slug.parse::<i64>().unwrap_or(0)))
+    } else {
+        ("p.slug = ?", text(id_or_slug))
+    }
+}
+
 /// Resolves an id (all digits) or a slug to a product id and status.
 async fn find(db: &Db, id_or_slug: &str) -> ApiResult<(i64, String)> {
-    let rows = if id_or_slug.chars().all(|c| c.is_ascii_digit()) {
-        db.query(
-            "SELECT id, status FROM products WHERE id = ?",
-            [int(id_or_slug.parse::<i64>().unwrap_or(0))],
-        )
-        .await?
-    } else {
-        db.query(
-            "SELECT id, status FROM products WHERE slug = ?",
-            [text(id_or_slug)],
-        )
-        .await?
-    };
-    rows.first()
-        .map(|r| (r.int(0), r.text(1)))
-        .ok_or_else(|| ApiError::not_found("no such product"))
+    let (key, value) = key(id_or_slug);
+    db.query(
+        &format!("SELECT p.id, p.status FROM products p WHERE {key}"),
+        [value],
+    )
+    .await?
+    .first()
+    .map(|r| (r.int(0), r.text(1)))
+    .ok_or_else(|| ApiError::not_found("no such product"))
 }
 
 fn parse_options(raw: &str) -> Value {
@@ -46,18 +49,8 @@ pub async fn detail(db: &Db, id: i64) -> ApiResult<Value> {
     detail_where(db, "p.id = ?", int(id)).await
 }
 
-/// The full product named by an id (all digits) or a slug, found by the same
-/// statement that reads it.
-async fn detail_of(db: &Db, id_or_slug: &str) -> ApiResult<Value> {
-    if id_or_slug.chars().all(|c| c.is_ascii_digit()) {
-        detail(db, id_or_slug.parse::<i64>().unwrap_or(0)).await
-    } else {
-        detail_where(db, "p.slug = ?", text(id_or_slug)).await
-    }
-}
-
-/// The full product matching `key`, a fixed condition on `p` (`p.id = ?` or
-/// `p.slug = ?`) whose one parameter is `value`.
+/// The full product matching `key`, a fixed condition on `p` (see [`key`])
+/// whose one parameter is `value`.
 async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> ApiResult<Value> {
     let rows = db
         .query(
@@ -128,7 +121,9 @@ async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> Api
 pub async fn get(ctx: &Ctx, db: &Db, id_or_slug: &str) -> ApiResult<Reply> {
     let viewer = auth::optional(ctx).await?;
     let is_admin = viewer.is_some_and(|p| p.role == Role::Admin);
-    let body = detail_of(db, id_or_slug).await?;
+    // Found by the statement that reads it: no separate lookup.
+    let (key, value) = key(id_or_slug);
+    let body = detail_where(db, key, value).await?;
     if body["status"] != "active" && !is_admin {
         return Err(ApiError::not_found("no such product"));
     }
