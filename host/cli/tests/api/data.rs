@@ -1,4 +1,5 @@
 use crate::helpers::{TestApp, spawn_app, spawn_app_at};
+use edgecart_testkit::free_port;
 use std::time::Duration;
 
 const APP: &str = r#"
@@ -266,11 +267,7 @@ async fn writes_through_a_remote_primary_are_read_from_an_embedded_replica() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut server = std::process::Command::new(sqld)
         .args([
             "--http-listen-addr",

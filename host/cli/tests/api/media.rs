@@ -5,12 +5,12 @@
 
 use crate::helpers::TestApp;
 use crate::shop::{spawn_shop, spawn_shop_with};
+use edgecart_testkit::free_port;
 use image::{DynamicImage, ImageFormat};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use std::io::Cursor;
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -202,11 +202,7 @@ impl Drop for Moto {
 
 #[tokio::test]
 async fn images_can_live_in_an_s3_compatible_store() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let _moto = Moto(
         Command::new("moto_server")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
