@@ -4,7 +4,8 @@
 //!
 //! Checkout leaves an order in `pending_payment` (the orders component's
 //! database is the outbox). The runner polls `GET /internal/orders/pending` on
-//! the shop it serves, starts one saga per order (idempotent by order id), and
+//! the shop it serves (every `--saga-poll-interval`; inside `edgecart up` a
+//! successful `POST` under `/api/orders/` also wakes it at once), starts one saga per order (idempotent by order id), and
 //! records a failed saga's reason on the order. Saga records live in
 //! `<data-dir>/sagas.db`, or on a libSQL server when `EDGECART_SAGA_DB_URL`
 //! (and `EDGECART_SAGA_DB_TOKEN`) are set. On start it first resumes every
@@ -18,7 +19,7 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::http::{Request, Response, StatusCode};
+use axum::http::{Method, Request, Response, StatusCode};
 use axum::middleware::Next;
 use edgecart_commerce::checkout::{self, Shop};
 use edgecart_commerce::json_error;
@@ -31,12 +32,13 @@ use edgecart_commerce::refunds;
 use edgecart_commerce::saga::{Engine, Outcome, Policy};
 use edgecart_commerce::webhook::{self, Inbox, Webhooks};
 use edgecart_runtime::metrics::Metrics;
-use edgecart_runtime::server::HostRoutes;
+use edgecart_runtime::server::{HostRoutes, ResponseHook};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::Notify;
 use tower::ServiceExt;
 
 /// The host's own public routes: `/media/...` (product images, kept in
@@ -170,15 +172,14 @@ pub async fn webhooks(data_dir: &Path, runner: &Runner) -> anyhow::Result<Arc<We
     }))
 }
 
-/// How often pending orders are looked for.
-const POLL: Duration = Duration::from_millis(200);
-
-/// Opens the gateway and the saga database.
+/// Opens the gateway and the saga database; the runner looks for new orders
+/// and refunds every `poll`.
 pub async fn prepare(
     data_dir: &Path,
     shop_url: &str,
     service_token: &str,
     metrics: Arc<CommerceMetrics>,
+    poll: Duration,
 ) -> anyhow::Result<Runner> {
     let gateway = match std::env::var("STRIPE_API_KEY")
         .ok()
@@ -228,6 +229,8 @@ pub async fn prepare(
         metrics,
         shop,
         running: Arc::new(Mutex::new(HashSet::new())),
+        poll,
+        wake: Arc::new(Notify::new()),
     })
 }
 
@@ -238,9 +241,23 @@ pub struct Runner {
     metrics: Arc<CommerceMetrics>,
     shop: Arc<Shop>,
     running: Arc<Mutex<HashSet<String>>>,
+    poll: Duration,
+    wake: Arc<Notify>,
 }
 
 impl Runner {
+    /// For the shop's listener: a successful `POST` under `/api/orders/` (a
+    /// checkout, a cancellation, a refund request) starts the next round now.
+    /// Wakes during a round coalesce into one more round.
+    pub fn wake_on_orders(&self) -> ResponseHook {
+        let wake = Arc::clone(&self.wake);
+        ResponseHook::new(move |method, path, status| {
+            if method == Method::POST && status.is_success() && path.starts_with("/api/orders/") {
+                wake.notify_one();
+            }
+        })
+    }
+
     /// Starts a saga for `id` unless one is already running in this process.
     fn spawn(&self, id: String, order: i64) {
         {
@@ -284,7 +301,8 @@ impl Runner {
         });
     }
 
-    /// Resumes unfinished sagas, then polls for new orders forever.
+    /// Resumes unfinished sagas, then looks for new orders and refunds
+    /// forever, every poll interval or when woken.
     pub async fn run(self) {
         match self.engine.unfinished().await {
             Ok(ids) => {
@@ -323,7 +341,10 @@ impl Runner {
             if let Err(e) = refunds::settle(&self.shop, self.gateway.as_ref()).await {
                 tracing::debug!(error = ?e, "cannot settle refunds yet");
             }
-            tokio::time::sleep(POLL).await;
+            tokio::select! {
+                () = tokio::time::sleep(self.poll) => {}
+                () = self.wake.notified() => {}
+            }
         }
     }
 }

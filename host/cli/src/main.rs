@@ -138,6 +138,18 @@ struct Up {
     no_commerce: bool,
     #[command(flatten)]
     media: MediaArgs,
+    #[command(flatten)]
+    saga: SagaArgs,
+}
+
+/// How the saga runner finds new work.
+#[derive(Args)]
+struct SagaArgs {
+    /// How often the saga runner asks the shop for new orders and refund
+    /// requests. Inside `edgecart up`, a placed checkout or refund request
+    /// also wakes it at once.
+    #[arg(long, default_value = "200ms", value_parser = parse_duration, env = "EDGECART_SAGA_POLL_INTERVAL")]
+    saga_poll_interval: Duration,
 }
 
 /// Where product images are kept.
@@ -201,6 +213,8 @@ struct CommerceArgs {
     log_format: LogFormat,
     #[command(flatten)]
     media: MediaArgs,
+    #[command(flatten)]
+    saga: SagaArgs,
 }
 
 /// Parses one `--sqlite` argument into (label, SQL).
@@ -239,10 +253,10 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "m" => n * 60.0,
         _ => return Err(format!("`{s}`: use the units ms, s or m")),
     };
-    if !(secs > 0.0 && secs.is_finite()) {
+    if secs <= 0.0 {
         return Err(format!("`{s}` must be a positive duration"));
     }
-    Ok(Duration::from_secs_f64(secs))
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("`{s}` is too long"))
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -348,7 +362,14 @@ impl CommerceArgs {
         let metrics = Arc::new(Metrics::new());
         let commerce_metrics = Arc::new(CommerceMetrics::default());
         metrics.register_more(|r| commerce_metrics.register(r));
-        let runner = commerce::prepare(&self.data_dir, &shop_url, &token, commerce_metrics).await?;
+        let runner = commerce::prepare(
+            &self.data_dir,
+            &shop_url,
+            &token,
+            commerce_metrics,
+            self.saga.saga_poll_interval,
+        )
+        .await?;
         let webhooks = commerce::webhooks(&self.data_dir, &runner).await?;
         let media = self.media.store(&self.data_dir).await;
         let router = commerce::router(media, &shop_url, Some(webhooks), Arc::clone(&metrics))?;
@@ -513,7 +534,16 @@ impl Up {
             Some(token) => {
                 let metrics = Arc::new(CommerceMetrics::default());
                 app.metrics().register_more(|r| metrics.register(r));
-                Some(commerce::prepare(&self.data_dir, &shop_url, token, metrics).await?)
+                Some(
+                    commerce::prepare(
+                        &self.data_dir,
+                        &shop_url,
+                        token,
+                        metrics,
+                        self.saga.saga_poll_interval,
+                    )
+                    .await?,
+                )
             }
             None => None,
         };
@@ -525,6 +555,7 @@ impl Up {
             commerce::router(media, &shop_url, webhooks, app.metrics())?,
             self.max_body_size,
         );
+        let on_response = runner.as_ref().map(commerce::Runner::wake_on_orders);
         if let Some(runner) = runner {
             tokio::spawn(runner.run());
         }
@@ -535,6 +566,7 @@ impl Up {
                 max_concurrent_requests: self.max_concurrent_requests,
                 max_body_bytes: self.max_body_size,
                 host_routes: Some(host_routes),
+                on_response,
                 ..ServerOptions::default()
             },
             shutdown_signal(),
@@ -555,6 +587,7 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("abc").is_err());
+        assert!(parse_duration("99999999999999999999999m").is_err());
         assert_eq!(parse_size("10MiB"), Ok(10 << 20));
         assert_eq!(parse_size("512"), Ok(512));
         assert!(parse_size("5 parsecs").is_err());

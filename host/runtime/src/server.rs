@@ -8,12 +8,14 @@
 //! in-flight request, and `run` returns once they are done (or the grace period
 //! ends). The embedding binary may claim path prefixes for itself
 //! ([`HostRoutes`], e.g. `edgecart`'s media uploads); everything else goes to the
-//! Spin application.
+//! Spin application. A [`ResponseHook`] sees each component response's status
+//! as its head is sent, so the embedding binary can start work a request left
+//! behind (e.g. `edgecart up` wakes its saga runner on a checkout).
 
 use crate::app::App;
 use crate::error::json_error;
 use bytes::Bytes;
-use http::{HeaderValue, Request, Response, StatusCode};
+use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Body, Incoming};
 use hyper::server::conn::http1;
@@ -66,6 +68,26 @@ impl std::fmt::Debug for HostRoutes {
     }
 }
 
+/// What a [`ResponseHook`] calls: method, path, status.
+type SeeResponse = dyn Fn(&Method, &str, StatusCode) + Send + Sync;
+
+/// Called with the method, path and status of each component response.
+#[derive(Clone)]
+pub struct ResponseHook(Arc<SeeResponse>);
+
+impl ResponseHook {
+    /// Wraps `hook`; it runs on the request's task, so it must not block.
+    pub fn new(hook: impl Fn(&Method, &str, StatusCode) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(hook))
+    }
+}
+
+impl std::fmt::Debug for ResponseHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResponseHook")
+    }
+}
+
 /// Limits of the public listener.
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
@@ -77,6 +99,8 @@ pub struct ServerOptions {
     pub shutdown_grace: Duration,
     /// Routes the embedding binary serves itself.
     pub host_routes: Option<HostRoutes>,
+    /// Sees every component response.
+    pub on_response: Option<ResponseHook>,
 }
 
 impl Default for ServerOptions {
@@ -86,6 +110,7 @@ impl Default for ServerOptions {
             max_body_bytes: 10 << 20,
             shutdown_grace: Duration::from_secs(30),
             host_routes: None,
+            on_response: None,
         }
     }
 }
@@ -101,6 +126,7 @@ pub async fn run(
         semaphore: Arc::new(Semaphore::new(options.max_concurrent_requests)),
         max_body_bytes: options.max_body_bytes,
         host_routes: options.host_routes.clone(),
+        on_response: options.on_response.clone(),
     });
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -150,6 +176,7 @@ struct Limits {
     semaphore: Arc<Semaphore>,
     max_body_bytes: u64,
     host_routes: Option<HostRoutes>,
+    on_response: Option<ResponseHook>,
 }
 
 impl Limits {
@@ -217,7 +244,13 @@ impl Limits {
                 }
             }
         };
-        app.handle(Request::from_parts(parts, body), client).await
+        let Some(hook) = &self.on_response else {
+            return app.handle(Request::from_parts(parts, body), client).await;
+        };
+        let (method, uri) = (parts.method.clone(), parts.uri.clone());
+        let response = app.handle(Request::from_parts(parts, body), client).await;
+        (hook.0)(&method, uri.path(), response.status());
+        response
     }
 }
 

@@ -483,6 +483,34 @@ async fn refunds_and_cancellations_leave_the_order_and_the_payment_in_agreement(
 }
 
 #[tokio::test]
+async fn a_checkout_or_refund_request_wakes_the_saga_runner_without_waiting_for_its_poll() {
+    // The runner's own poll would come only after ten minutes: the order is
+    // paid and the refund settled because their requests woke it.
+    let app = spawn_shop_with(&["--saga-poll-interval", "10m"], &[]).await;
+    let admin = app.admin_token().await;
+    let (_, variant) = product(&app, &admin, "WAKE-1", 1200, 5).await;
+    let ann = app.customer_token("ann@example.com").await;
+    add(&app, &ann, variant, 1).await;
+    let placed = checkout(&app, &ann, "wake-1", "pm_card_visa").await;
+    assert_eq!(placed.status, 202, "{}", placed.body);
+    let id = placed.body["id"].as_i64().unwrap();
+    assert_eq!(settled(&app, &ann, id).await["status"], "paid");
+    let refund = app
+        .call_with(
+            Method::POST,
+            &format!("/api/orders/{id}/refunds"),
+            Some(&admin),
+            Some(json!({ "amount": 200 })),
+            &[("idempotency-key", "wake-refund-1")],
+        )
+        .await;
+    assert_eq!(refund.status, 202, "{}", refund.body);
+    let after = refunds_settled(&app, &ann, id).await;
+    assert_eq!(after["refunds"][0]["status"], "succeeded", "{after}");
+    assert_eq!(after["amount_refunded"]["amount"], 200);
+}
+
+#[tokio::test]
 async fn the_commerce_services_can_run_apart_from_the_shop_as_in_kubernetes() {
     let app = spawn_shop_with(&["--no-commerce"], &[]).await;
     let admin = app.admin_token().await;
