@@ -241,6 +241,32 @@ impl Pooled {
         &self.conn
     }
 
+    /// The rowid of this connection's last insert and the rows its last write
+    /// changed. A remote connection asks its server on the same stream (the
+    /// server-side connection), because the libSQL client does not record the
+    /// rowid of a statement whose rows it read; 0 for both if it cannot.
+    pub async fn last_write(&self) -> (i64, u64) {
+        if self.statements.is_some() {
+            return (self.conn.last_insert_rowid(), self.conn.changes());
+        }
+        let asked = async {
+            let mut rows = self
+                .conn
+                .query("SELECT last_insert_rowid(), changes()", ())
+                .await?;
+            let row = rows.next().await?;
+            drop(rows);
+            Ok::<_, libsql::Error>(match row {
+                Some(r) => (r.get::<i64>(0)?, r.get::<u64>(1)?),
+                None => (0, 0),
+            })
+        };
+        asked.await.unwrap_or_else(|e| {
+            tracing::debug!(error = %e, "cannot ask the server for the last write");
+            (0, 0)
+        })
+    }
+
     /// Runs `sql` with positional `params`, reusing this connection's prepared
     /// statement for the same text when there is one.
     pub async fn query(

@@ -63,17 +63,34 @@ impl Connection {
         }
     }
 
-    /// The rowid of this guest connection's last insert (0 before any write).
-    fn last_insert_rowid(&self) -> i64 {
-        self.pinned
-            .as_ref()
-            .map_or(0, |c| c.connection().last_insert_rowid())
+    /// The rowid of this guest connection's last insert and the rows its last
+    /// write changed (0 for both before any write).
+    async fn last_write(&self) -> (i64, u64) {
+        match &self.pinned {
+            Some(c) => c.last_write().await,
+            None => (0, 0),
+        }
     }
+}
 
-    /// Rows changed by this guest connection's last write (0 before any write).
-    fn changes(&self) -> u64 {
-        self.pinned.as_ref().map_or(0, |c| c.connection().changes())
-    }
+/// [`Connection::last_write`] of the guest connection `rep`, for the async
+/// functions: the pinned connection is taken out of the table while a remote
+/// server is asked.
+async fn last_write<T>(accessor: &Accessor<T, Sqlite>, rep: &Resource<Connection>) -> (i64, u64) {
+    let Some(conn) = accessor.with(|mut access| {
+        connection(access.get().table, rep)
+            .ok()
+            .and_then(|c| c.pinned.take())
+    }) else {
+        return (0, 0);
+    };
+    let outcome = conn.last_write().await;
+    accessor.with(|mut access| {
+        if let Ok(guest) = connection(access.get().table, rep) {
+            guest.pinned = Some(conn);
+        }
+    });
+    outcome
 }
 
 impl Drop for Connection {
@@ -348,11 +365,17 @@ impl s3::HostConnection for SqliteView<'_> {
     }
 
     async fn last_insert_rowid(&mut self, rep: Resource<Connection>) -> wasmtime::Result<i64> {
-        Ok(connection(self.table, &rep).map_or(0, |c| c.last_insert_rowid()))
+        Ok(match connection(self.table, &rep) {
+            Ok(c) => c.last_write().await.0,
+            Err(_) => 0,
+        })
     }
 
     async fn changes(&mut self, rep: Resource<Connection>) -> wasmtime::Result<u64> {
-        Ok(connection(self.table, &rep).map_or(0, |c| c.changes()))
+        Ok(match connection(self.table, &rep) {
+            Ok(c) => c.last_write().await.1,
+            Err(_) => 0,
+        })
     }
 
     async fn drop(&mut self, rep: Resource<Connection>) -> wasmtime::Result<()> {
@@ -530,17 +553,14 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         accessor: &Accessor<T, Self>,
         rep: Resource<Connection>,
     ) -> wasmtime::Result<i64> {
-        Ok(accessor.with(|mut access| {
-            connection(access.get().table, &rep).map_or(0, |c| c.last_insert_rowid())
-        }))
+        Ok(last_write(accessor, &rep).await.0)
     }
 
     async fn changes_async(
         accessor: &Accessor<T, Self>,
         rep: Resource<Connection>,
     ) -> wasmtime::Result<u64> {
-        Ok(accessor
-            .with(|mut access| connection(access.get().table, &rep).map_or(0, |c| c.changes())))
+        Ok(last_write(accessor, &rep).await.1)
     }
 }
 

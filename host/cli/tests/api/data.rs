@@ -1,5 +1,4 @@
-use crate::helpers::{TestApp, spawn_app, spawn_app_at};
-use edgecart_testkit::free_port;
+use crate::helpers::{NO_SQLD, Sqld, TestApp, spawn_app, spawn_app_at, sqld};
 use std::time::Duration;
 
 const APP: &str = r#"
@@ -246,58 +245,135 @@ async fn a_configured_local_path_is_used_and_bad_sections_stop_startup() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
-/// A libSQL server (`sqld`) from `EDGECART_SQLD` or `PATH`, if there is one.
-fn sqld() -> Option<std::path::PathBuf> {
-    if let Some(p) = std::env::var_os("EDGECART_SQLD") {
-        return Some(p.into());
+/// A runtime-config file in `dir` putting the `orders` database and the
+/// `sessions` store on `server`, through an embedded replica if `replica`
+/// (synced every 0.2 s).
+fn config(server: &Sqld, dir: &std::path::Path, replica: bool) -> std::path::PathBuf {
+    let mut toml = String::new();
+    for (section, label) in [
+        ("sqlite_database", "orders"),
+        ("key_value_store", "sessions"),
+    ] {
+        toml += &format!(
+            "[{section}.{label}]\ntype = \"libsql\"\nurl = \"{}\"\n",
+            server.url
+        );
+        if replica {
+            toml += &format!("replica_path = \"replica/{label}.db\"\nsync_interval = 0.2\n");
+        }
     }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("sqld"))
-            .find(|p| p.is_file())
-    })
+    let path = dir.join(if replica {
+        "replica.toml"
+    } else {
+        "remote.toml"
+    });
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn the_sqlite_and_key_value_interfaces_behave_the_same_on_a_remote_server_and_a_replica() {
+    let Some(bin) = sqld() else {
+        eprintln!("{NO_SQLD}");
+        return;
+    };
+    for replica in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Sqld::start(&bin, dir.path()).await;
+        let config = config(&server, dir.path(), replica);
+        let app = start(&["--runtime-config-file", config.to_str().unwrap()]).await;
+        let mode = if replica { "replica" } else { "remote" };
+        // The write and the read-back share one request: read-your-writes.
+        let (status, body) = app.get("/app/sql-types?db=orders").await;
+        assert_eq!(
+            (status, body.as_str()),
+            (
+                200,
+                "integer:-9007199254740993,real:1.5,text:héllo ✓,blob:0001ff,null\nrowid=1 changes=1"
+            ),
+            "{mode}"
+        );
+        let (status, body) = app.get("/app/sql-types-sync?db=orders").await;
+        assert_eq!(
+            (status, body.as_str()),
+            (200, "text:sync,real:-0.25 columns=s|r\nrowid=1 changes=1"),
+            "{mode}"
+        );
+        let (status, body) = app.get("/app/sql-stream?db=orders&n=10000").await;
+        assert_eq!(
+            (status, body.as_str()),
+            (200, "rows=10000 sum=50005000 bytes=5000000"),
+            "{mode}"
+        );
+        let (status, body) = app.get("/app/sql-error?db=orders").await;
+        assert_eq!(status, 400, "{mode}");
+        assert!(body.starts_with("Error::Io("), "{mode}: {body}");
+        let (status, body) = app.get("/app/kv?store=sessions").await;
+        assert_eq!(
+            (status, body.as_str()),
+            (
+                200,
+                "apple=green banana_existed=true banana=None cherry=false keys=apple"
+            ),
+            "{mode}"
+        );
+        for (end, after) in [("commit", 2), ("rollback", 0)] {
+            let (status, body) = app.get(&format!("/app/sql-tx?db=orders&end={end}")).await;
+            assert_eq!(
+                (status, body),
+                (
+                    200,
+                    format!("inside=2 outside=0 after={after} rowid_is_last=true")
+                ),
+                "{mode}"
+            );
+        }
+        let mut tasks = Vec::new();
+        for i in 0..50 {
+            let client = app.client.clone();
+            let url = app.url(&format!("/app/sql-insert?db=orders&v=c{i}"));
+            tasks.push(tokio::spawn(async move {
+                let r = client.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }));
+        }
+        let mut rowids = std::collections::HashSet::new();
+        for t in tasks {
+            let (status, body) = t.await.unwrap();
+            assert_eq!(status, 200, "{mode}: {body}");
+            rowids.insert(body);
+        }
+        assert_eq!(rowids.len(), 50, "{mode}: one rowid per writer");
+        let mut count = String::new();
+        for _ in 0..50 {
+            count = app.get("/app/sql-count?db=orders").await.1;
+            if count == "52 52" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(count, "52 52", "{mode}: the committed two and the fifty");
+    }
 }
 
 #[tokio::test]
 async fn writes_through_a_remote_primary_are_read_from_an_embedded_replica() {
-    let Some(sqld) = sqld() else {
-        eprintln!(
-            "skipped: no libSQL server; set EDGECART_SQLD=/path/to/sqld or put sqld on PATH to run the remote and replica tests"
-        );
+    let Some(bin) = sqld() else {
+        eprintln!("{NO_SQLD}");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut server = std::process::Command::new(sqld)
-        .args([
-            "--http-listen-addr",
-            &format!("127.0.0.1:{port}"),
-            "--db-path",
-        ])
-        .arg(dir.path().join("primary.sqld"))
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let remote = dir.path().join("remote.toml");
-    std::fs::write(
-        &remote,
-        format!("[sqlite_database.orders]\ntype = \"libsql\"\nurl = \"{url}\"\n"),
-    )
-    .unwrap();
-    let replica = dir.path().join("replica.toml");
-    std::fs::write(
-        &replica,
-        format!("[sqlite_database.orders]\ntype = \"libsql\"\nurl = \"{url}\"\nreplica_path = \"replica/orders.db\"\nsync_interval = 0.2\n"),
-    )
-    .unwrap();
-    let writer = start(&["--runtime-config-file", remote.to_str().unwrap()]).await;
-    let reader = start(&["--runtime-config-file", replica.to_str().unwrap()]).await;
+    let server = Sqld::start(&bin, dir.path()).await;
+    let writer = start(&[
+        "--runtime-config-file",
+        config(&server, dir.path(), false).to_str().unwrap(),
+    ])
+    .await;
+    let reader = start(&[
+        "--runtime-config-file",
+        config(&server, dir.path(), true).to_str().unwrap(),
+    ])
+    .await;
     for i in 0..5 {
         let (status, body) = writer
             .get(&format!("/app/sql-insert?db=orders&v=r{i}"))
@@ -312,7 +388,5 @@ async fn writes_through_a_remote_primary_are_read_from_an_embedded_replica() {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let _ = server.kill();
-    let _ = server.wait();
     assert_eq!(seen, "5 5", "the replica caught up with the primary");
 }

@@ -1,5 +1,6 @@
 //! Starts the real `edgecart` binary on port 0 over the test components.
 
+use edgecart_testkit::free_port;
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -316,4 +317,61 @@ pub fn startup_failure_in(
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "edgecart panicked:\n{stderr}");
     (out.status, stderr)
+}
+
+/// A libSQL server (`sqld`) from `EDGECART_SQLD` or `PATH`, if there is one.
+pub fn sqld() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("EDGECART_SQLD") {
+        return Some(p.into());
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("sqld"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// What a test that needs `sqld` prints when there is none.
+pub const NO_SQLD: &str = "skipped: no libSQL server; set EDGECART_SQLD=/path/to/sqld or put sqld on PATH to run the remote and replica tests";
+
+/// A `sqld` primary on a free port with its database in `dir`, killed on drop.
+pub struct Sqld {
+    child: Child,
+    /// Its HTTP URL.
+    pub url: String,
+}
+
+impl Sqld {
+    /// Starts one.
+    pub async fn start(bin: &Path, dir: &Path) -> Sqld {
+        let port = free_port();
+        let child = Command::new(bin)
+            .args([
+                "--http-listen-addr",
+                &format!("127.0.0.1:{port}"),
+                "--db-path",
+            ])
+            .arg(dir.join("primary.sqld"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Sqld {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Sqld {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
