@@ -445,19 +445,25 @@ fn cache_key(f: &Filter) -> String {
 /// count products, not variants, through one `COUNT(DISTINCT)` per group rather
 /// than a separate `DISTINCT` pass. For a word matching 880 of 10,000 products
 /// the statement takes 2.9 ms instead of 5.6 ms (SQLite 3.40 on this machine).
+/// Each facet is sorted in its subquery, not with `ORDER BY` inside
+/// `json_group_array`: the libSQL client (remote servers, replicas, Spin's
+/// libSQL backend) parses statements itself and rejects that form, and SQLite
+/// aggregates an ordered subquery's rows in order.
 fn aggregates_sql(filter: &str) -> String {
     format!(
         "WITH m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p WHERE {filter})
          SELECT (SELECT COUNT(*) FROM m), (SELECT MIN(min_price) FROM m), (SELECT MAX(min_price) FROM m),
-            (SELECT json_group_array(json_object('id', c.id, 'slug', c.slug, 'name', c.name, 'count', k.n)
-                        ORDER BY k.n DESC, c.name)
-             FROM (SELECT category_id, COUNT(*) AS n FROM m GROUP BY category_id) k
-             JOIN categories c ON c.id = k.category_id),
-            (SELECT json_group_array(json_object('value', tag, 'count', n) ORDER BY n DESC, tag)
-             FROM (SELECT t.tag, COUNT(*) AS n FROM m CROSS JOIN product_tags t ON t.product_id = m.id GROUP BY t.tag)),
-            (SELECT json_group_array(json_array(name, value, n) ORDER BY name, n DESC, value)
+            (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'count', n))
+             FROM (SELECT c.id, c.slug, c.name, k.n
+                   FROM (SELECT category_id, COUNT(*) AS n FROM m GROUP BY category_id) k
+                   JOIN categories c ON c.id = k.category_id ORDER BY k.n DESC, c.name)),
+            (SELECT json_group_array(json_object('value', tag, 'count', n))
+             FROM (SELECT t.tag, COUNT(*) AS n FROM m CROSS JOIN product_tags t ON t.product_id = m.id
+                   GROUP BY t.tag ORDER BY n DESC, t.tag)),
+            (SELECT json_group_array(json_array(name, value, n))
              FROM (SELECT o.name, o.value, COUNT(DISTINCT o.product_id) AS n
-                   FROM m CROSS JOIN variant_options o ON o.product_id = m.id GROUP BY o.name, o.value))"
+                   FROM m CROSS JOIN variant_options o ON o.product_id = m.id
+                   GROUP BY o.name, o.value ORDER BY o.name, n DESC, o.value))"
     )
 }
 

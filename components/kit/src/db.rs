@@ -33,6 +33,9 @@ pub struct Db {
 
 static MIGRATED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
+/// The schema's version: the newest migration applied.
+const VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+
 impl Db {
     /// Opens the database `label` and brings its schema up to date.
     pub async fn open(label: &str, migrations: &[Migration]) -> Result<Db, ApiError> {
@@ -54,12 +57,7 @@ impl Db {
     }
 
     async fn current_version(&self) -> Result<i64, ApiError> {
-        let rows = self
-            .query(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-                [],
-            )
-            .await?;
+        let rows = self.query(VERSION, []).await?;
         Ok(rows.first().map_or(0, |r| r.int(0)))
     }
 
@@ -67,7 +65,9 @@ impl Db {
         let latest = migrations.iter().map(|m| m.version).max().unwrap_or(0);
         // Every new instance checks once: with a read when the schema is current,
         // so a burst of new instances takes no write lock (and no writer's thread).
-        if self.current_version().await.is_ok_and(|v| v >= latest) {
+        // A new database has no `schema_migrations` yet, which is no error.
+        let current = self.try_query(VERSION, []).await.ok();
+        if current.is_some_and(|rows| rows.first().is_some_and(|r| r.int(0) >= latest)) {
             return Ok(());
         }
         self.exec(

@@ -80,16 +80,18 @@ fn order_id(raw: &str) -> ApiResult<i64> {
 async fn load(db: &Db, id: i64) -> ApiResult<Value> {
     // One statement, so one snapshot: a refund settling between two reads could
     // otherwise show as succeeded while amount_refunded does not count it yet.
+    // Lists are sorted in subqueries: the libSQL client rejects `ORDER BY`
+    // inside an aggregate (see the catalog's facets).
     let rows = db
         .query(
             "SELECT id, user_id, status, currency, subtotal, shipping, tax, total, country, address,
                     payment_method, payment_id, reason, tracking_number, created_at, updated_at, amount_refunded,
-                    (SELECT json_group_array(json_array(variant_id, sku, title, options, quantity, unit_price, line_total)
-                        ORDER BY variant_id) FROM order_lines WHERE order_id = o.id),
-                    (SELECT json_group_array(json_array(status, note, created_at) ORDER BY id)
-                        FROM order_events WHERE order_id = o.id),
-                    (SELECT json_group_array(json_array(id, amount, reason, status, error, created_at, updated_at)
-                        ORDER BY id) FROM refunds WHERE order_id = o.id)
+                    (SELECT json_group_array(json_array(variant_id, sku, title, options, quantity, unit_price, line_total))
+                        FROM (SELECT * FROM order_lines WHERE order_id = o.id ORDER BY variant_id)),
+                    (SELECT json_group_array(json_array(status, note, created_at))
+                        FROM (SELECT * FROM order_events WHERE order_id = o.id ORDER BY id)),
+                    (SELECT json_group_array(json_array(id, amount, reason, status, error, created_at, updated_at))
+                        FROM (SELECT * FROM refunds WHERE order_id = o.id ORDER BY id))
              FROM orders o WHERE id = ?",
             [int(id)],
         )

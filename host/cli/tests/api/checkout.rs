@@ -2,7 +2,7 @@
 //! (reservation, sandbox payment, commit, paid, cart cleared) → fulfilment, and
 //! the ways it fails.
 
-use crate::helpers::{TestApp, spawn_commerce};
+use crate::helpers::{NO_SQLD, Sqld, TestApp, spawn_commerce, sqld};
 use crate::shop::{spawn_shop, spawn_shop_in, spawn_shop_with};
 use edgecart_commerce::payments::sandbox::SandboxGateway;
 use reqwest::Method;
@@ -480,6 +480,63 @@ async fn refunds_and_cancellations_leave_the_order_and_the_payment_in_agreement(
         .await;
     assert_eq!(shipped.status, 200);
     assert_eq!(cancel(third).await.code(), "invalid_transition");
+}
+
+#[tokio::test]
+async fn the_shop_takes_an_order_with_every_database_on_a_libsql_server() {
+    let Some(bin) = sqld() else {
+        eprintln!("{NO_SQLD}");
+        return;
+    };
+    for replica in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut servers = Vec::new();
+        let mut toml = String::new();
+        for (section, label) in [
+            ("sqlite_database", "users"),
+            ("sqlite_database", "catalog"),
+            ("sqlite_database", "cart"),
+            ("sqlite_database", "orders"),
+            ("key_value_store", "default"),
+        ] {
+            let home = dir.path().join(label);
+            std::fs::create_dir_all(&home).unwrap();
+            let server = Sqld::start(&bin, &home).await;
+            toml += &format!(
+                "[{section}.{label}]\ntype = \"libsql\"\nurl = \"{}\"\n",
+                server.url
+            );
+            if replica {
+                toml += &format!("replica_path = \"replicas/{label}.db\"\nsync_interval = 0.5\n");
+            }
+            servers.push(server);
+        }
+        let config = dir.path().join("runtime-config.toml");
+        std::fs::write(&config, toml).unwrap();
+        let app = spawn_shop_with(&["--runtime-config-file", config.to_str().unwrap()], &[]).await;
+        let mode = if replica { "replica" } else { "remote" };
+        let admin = app.admin_token().await;
+        let (product_id, variant) = product(&app, &admin, "REMOTE-1", 2500, 3).await;
+        let found = app.get_json("/api/catalog/products?q=REMOTE").await;
+        assert_eq!(found["items"][0]["id"], product_id, "{mode}: {found}");
+        assert_eq!(found["total"], 1, "{mode}: {found}");
+        let ann = app.customer_token("ann@example.com").await;
+        add(&app, &ann, variant, 2).await;
+        let placed = checkout(&app, &ann, "remote-1", "pm_card_visa").await;
+        assert_eq!(placed.status, 202, "{mode}: {}", placed.body);
+        let order = settled(&app, &ann, placed.body["id"].as_i64().unwrap()).await;
+        assert_eq!(order["status"], "paid", "{mode}: {order}");
+        assert_eq!(order["subtotal"]["amount"], 5000, "{mode}: {order}");
+        let mut stock = -1;
+        for _ in 0..50 {
+            stock = available(&app, product_id).await;
+            if stock == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(stock, 1, "{mode}: two of three sold");
+    }
 }
 
 #[tokio::test]
