@@ -5,17 +5,17 @@
 //! Checkout leaves an order in `pending_payment` (the orders component's
 //! database is the outbox). The runner polls `GET /internal/orders/pending` on
 //! the shop it serves (every `--saga-poll-interval`; inside `edgecart up` a
-//! successful `POST` under `/api/orders/` also wakes it at once), starts one saga per order (idempotent by order id), and
-//! records a failed saga's reason on the order. Saga records live in
-//! `<data-dir>/sagas.db`, or on a libSQL server when `EDGECART_SAGA_DB_URL`
-//! (and `EDGECART_SAGA_DB_TOKEN`) are set. On start it first resumes every
-//! saga left unfinished by a crash. Each round also pays out the refunds
-//! admins requested (`GET /internal/orders/refunds/pending`). Payments go to
-//! Stripe when `STRIPE_API_KEY` is set (`STRIPE_API_BASE` overrides the URL,
-//! for an emulator), else to the embedded sandbox
-//! (`<data-dir>/payments-sandbox.db`). It also serves the
-//! host's own public routes: `/media/...` (product images) and
-//! `/webhooks/stripe`.
+//! successful `POST` under `/api/orders/` also wakes it at once), starts one
+//! saga per order (idempotent by order id), and records a failed saga's
+//! reason on the order. Saga records live in `<data-dir>/sagas.db`, or on a
+//! libSQL server when `EDGECART_SAGA_DB_URL` (and `EDGECART_SAGA_DB_TOKEN`) are
+//! set. Each round first resumes the sagas a crash left unfinished (its own,
+//! or those of a host that is gone), and also pays out the refunds admins
+//! requested (`GET /internal/orders/refunds/pending`). Payments go to Stripe
+//! when `STRIPE_API_KEY` is set (`STRIPE_API_BASE` overrides the URL, for an
+//! emulator), else to the embedded sandbox (`<data-dir>/payments-sandbox.db`).
+//! It also serves the host's own public routes: `/media/...` (product images)
+//! and `/webhooks/stripe`.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -301,19 +301,20 @@ impl Runner {
         });
     }
 
-    /// Resumes unfinished sagas, then looks for new orders and refunds
-    /// forever, every poll interval or when woken.
+    /// Every poll interval or when woken, forever: resumes the unfinished
+    /// sagas no live host is running (after a crash, here or on another host),
+    /// then starts one for each new order and pays out requested refunds.
     pub async fn run(self) {
-        match self.engine.unfinished().await {
-            Ok(ids) => {
-                for id in ids {
-                    let order = id.trim_start_matches("order-").parse().unwrap_or(0);
-                    self.spawn(id, order);
-                }
-            }
-            Err(e) => tracing::error!(error = %e, "cannot read unfinished sagas"),
-        }
         loop {
+            match self.engine.unfinished().await {
+                Ok(ids) => {
+                    for id in ids {
+                        let order = id.trim_start_matches("order-").parse().unwrap_or(0);
+                        self.spawn(id, order);
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "cannot read unfinished sagas yet"),
+            }
             match self
                 .shop
                 .call(reqwest::Method::GET, "/internal/orders/pending", None)

@@ -20,8 +20,12 @@
 //! - **One runner at a time.** Several hosts may share the saga database (a
 //!   libSQL server). A host runs a saga only while it holds its lease
 //!   (`saga_leases`, renewed before every attempt, [`LEASE_SECS`] long); another
-//!   host gets [`Outcome::Busy`], and takes over if the lease runs out (the
-//!   holder crashed).
+//!   host gets [`Outcome::Busy`]. Each engine is its own owner (host name,
+//!   process id and start time: two processes on one machine are two owners)
+//!   and records a heartbeat in `saga_hosts` every [`LIVENESS`] / 6. Another
+//!   host takes a saga over when its lease runs out, or when the holder's
+//!   heartbeat is older than [`LIVENESS`] (it crashed). A process restarted on
+//!   the same host takes back its predecessor's sagas at once.
 //!
 //! Terminal states: `completed`, `failed` (compensated, with the reason) and
 //! `stuck`.
@@ -31,9 +35,11 @@ use serde_json::Value;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::{Mutex, Notify};
+use tokio::task::AbortHandle;
 
 /// Why a step failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,22 +129,147 @@ pub struct Engine {
     policy: Policy,
     wake: Notify,
     owner: String,
+    liveness: Duration,
+    heartbeat: AbortHandle,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.heartbeat.abort();
+    }
 }
 
 /// How long a host owns a saga without renewing its lease (renewed before
 /// every attempt of every step).
 pub const LEASE_SECS: i64 = 120;
 
-/// This host's name in leases: the pod's name in Kubernetes (`HOSTNAME`), else
-/// the machine's. A restarted process on the same host takes its sagas back at
-/// once; another host waits for the lease to run out.
+/// A lease whose owner has recorded no heartbeat for this long is free: its
+/// process is gone.
+pub const LIVENESS: Duration = Duration::from_secs(30);
+
+/// Heartbeats older than this are deleted (one row per process ever started).
+const FORGET_HOSTS_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// A new engine's name in leases: `<host>/<pid>-<start>.<n>`, with the pod's
+/// name in Kubernetes (`HOSTNAME`) or else the machine's, the process id, when
+/// this process made its first engine (ms, hex) and a count of its engines.
+/// Two processes on one machine, or two engines in one process, never share
+/// a lease.
 fn owner_id() -> String {
-    std::env::var("HOSTNAME")
+    static START: OnceLock<i64> = OnceLock::new();
+    static ENGINES: AtomicU64 = AtomicU64::new(0);
+    let host = std::env::var("HOSTNAME")
         .ok()
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "edgecart".into())
+        .unwrap_or_else(|| "edgecart".into());
+    format!(
+        "{host}/{}-{:x}.{}",
+        std::process::id(),
+        START.get_or_init(now_ms),
+        ENGINES.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(0))
+        .unwrap_or(0)
+}
+
+/// `(host, pid, process)` of an owner named by [`owner_id`], where `process`
+/// is `<pid>-<start>`.
+fn parse_owner(owner: &str) -> Option<(&str, &str, &str)> {
+    let (host, rest) = owner.rsplit_once('/')?;
+    let (process, _) = rest.rsplit_once('.')?;
+    let (pid, _) = process.split_once('-')?;
+    (!pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())).then_some((host, pid, process))
+}
+
+/// Forgets the heartbeats of this host's earlier processes that are gone, so
+/// their leases are free at once: a restarted process (or container, which
+/// keeps the pod's host name and often its process id) takes its sagas back
+/// without waiting for [`LIVENESS`]. An owner is gone when it has this
+/// process's id but another start time, or when no process has its id.
+async fn forget_gone_siblings(conn: &Connection, me: &str) -> Result<(), String> {
+    let Some((host, my_pid, my_process)) = parse_owner(me) else {
+        return Ok(());
+    };
+    let mut rows = conn
+        .query("SELECT owner FROM saga_hosts", ())
+        .await
+        .map_err(db_error)?;
+    let mut gone = Vec::new();
+    while let Some(row) = rows.next().await.map_err(db_error)? {
+        let owner: String = row.get(0).map_err(db_error)?;
+        let alive = match parse_owner(&owner) {
+            Some((h, pid, process)) if h == host && pid == my_pid => process == my_process,
+            Some((h, pid, _)) if h == host => {
+                Path::new("/proc").join(pid).exists() || !Path::new("/proc/self").exists()
+            }
+            _ => true,
+        };
+        if !alive {
+            gone.push(owner);
+        }
+    }
+    drop(rows);
+    for owner in gone {
+        tracing::info!(owner = %owner, "an earlier process of this host is gone: its sagas are free");
+        conn.execute("DELETE FROM saga_hosts WHERE owner = ?1", params![owner])
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// SQL true when the lease row `t` may be taken by the owner `?1` at `?2`
+/// (seconds): it is `?1`'s, it ran out, or its holder's heartbeat is older than
+/// `?3` (ms).
+fn lease_free(t: &str) -> String {
+    format!(
+        "{t}.owner = ?1 OR {t}.until < ?2
+         OR NOT EXISTS (SELECT 1 FROM saga_hosts h WHERE h.owner = {t}.owner AND h.seen_ms >= ?3)"
+    )
+}
+
+/// Records `owner`'s heartbeat on `conn`.
+async fn beat(conn: &Connection, owner: &str) -> Result<(), String> {
+    conn.execute(
+        "INSERT INTO saga_hosts (owner, seen_ms) VALUES (?1, ?2)
+         ON CONFLICT (owner) DO UPDATE SET seen_ms = excluded.seen_ms",
+        params![owner, now_ms()],
+    )
+    .await
+    .map(drop)
+    .map_err(db_error)
+}
+
+/// Records `owner`'s heartbeat every `liveness` / 6 until aborted, first
+/// forgetting hosts not seen for a week.
+fn heartbeat(conn: Arc<Mutex<Connection>>, owner: String, liveness: Duration) -> AbortHandle {
+    tokio::spawn(async move {
+        if let Err(e) = conn
+            .lock()
+            .await
+            .execute(
+                "DELETE FROM saga_hosts WHERE seen_ms < ?1",
+                params![now_ms() - FORGET_HOSTS_MS],
+            )
+            .await
+        {
+            tracing::debug!(error = %e, "cannot forget old saga hosts");
+        }
+        loop {
+            if let Err(e) = beat(&*conn.lock().await, &owner).await {
+                tracing::warn!(error = %e, "cannot record the saga heartbeat; will retry");
+            }
+            tokio::time::sleep(liveness / 6).await;
+        }
+    })
+    .abort_handle()
 }
 
 impl std::fmt::Debug for Engine {
@@ -211,23 +342,34 @@ impl Engine {
                 PRIMARY KEY (saga, step, phase));
              CREATE INDEX IF NOT EXISTS sagas_unfinished ON sagas(state) WHERE state IN ('running', 'compensating');
              CREATE TABLE IF NOT EXISTS saga_leases (
-                saga TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);",
+                saga TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS saga_hosts (owner TEXT PRIMARY KEY, seen_ms INTEGER NOT NULL);",
         )
         .await
         .map_err(db_error)?;
+        let owner = owner_id();
+        forget_gone_siblings(&conn, &owner).await?;
+        beat(&conn, &owner).await?;
+        let conn = Arc::new(Mutex::new(conn));
         Ok(Engine {
-            conn: Arc::new(Mutex::new(conn)),
+            heartbeat: heartbeat(Arc::clone(&conn), owner.clone(), LIVENESS),
+            conn,
             _db: Arc::new(db),
             steps,
             policy,
             wake: Notify::new(),
-            owner: owner_id(),
+            owner,
+            liveness: LIVENESS,
         })
     }
 
-    /// The same engine, naming itself `owner` in leases (instead of the host name).
-    pub fn owned_by(mut self, owner: &str) -> Engine {
+    /// The same engine, naming itself `owner` in leases and counted gone
+    /// `liveness` after its last heartbeat (for tests of several hosts).
+    pub fn owned_by(mut self, owner: &str, liveness: Duration) -> Engine {
+        self.heartbeat.abort();
         self.owner = owner.to_string();
+        self.liveness = liveness;
+        self.heartbeat = heartbeat(Arc::clone(&self.conn), self.owner.clone(), liveness);
         self
     }
 
@@ -386,20 +528,36 @@ impl Engine {
     }
 
     /// Takes or renews this host's lease on the saga; `false` when another
-    /// host holds a lease that has not run out.
+    /// live host holds a lease that has not run out. The heartbeat is recorded
+    /// first, so no host ever sees this one's lease without it.
     async fn claim(&self, id: &str) -> Result<bool, String> {
         let now = now();
         let conn = self.conn.lock().await;
+        beat(&conn, &self.owner).await?;
         let changed = conn
             .execute(
-                "INSERT INTO saga_leases (saga, owner, until) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (saga) DO UPDATE SET owner = excluded.owner, until = excluded.until
-                 WHERE saga_leases.owner = excluded.owner OR saga_leases.until < ?4",
-                params![id, self.owner.as_str(), now + LEASE_SECS, now],
+                &format!(
+                    "INSERT INTO saga_leases (saga, owner, until) VALUES (?4, ?1, ?5)
+                     ON CONFLICT (saga) DO UPDATE SET owner = excluded.owner, until = excluded.until
+                     WHERE {}",
+                    lease_free("saga_leases")
+                ),
+                params![
+                    self.owner.as_str(),
+                    now,
+                    self.alive_since(),
+                    id,
+                    now + LEASE_SECS
+                ],
             )
             .await
             .map_err(db_error)?;
         Ok(changed > 0)
+    }
+
+    /// Heartbeats older than this (in ms) are from hosts that are gone.
+    fn alive_since(&self) -> i64 {
+        now_ms() - i64::try_from(self.liveness.as_millis()).unwrap_or(i64::MAX)
     }
 
     async fn release(&self, id: &str) -> Result<(), String> {
@@ -514,11 +672,22 @@ impl Engine {
         }
     }
 
-    /// Ids of the sagas not in a terminal state (to resume after a restart).
+    /// Ids of the sagas not in a terminal state that this host may run now:
+    /// never claimed, its own, or held by a lease that ran out or by a host
+    /// that is gone (to resume after a crash, here or elsewhere).
     pub async fn unfinished(&self) -> Result<Vec<String>, String> {
+        let now = now();
         let conn = self.conn.lock().await;
         let mut rows = conn
-            .query("SELECT id FROM sagas WHERE state IN ('running', 'compensating') ORDER BY created_at, id", ())
+            .query(
+                &format!(
+                    "SELECT s.id FROM sagas s LEFT JOIN saga_leases l ON l.saga = s.id
+                     WHERE s.state IN ('running', 'compensating') AND (l.saga IS NULL OR {})
+                     ORDER BY s.created_at, s.id",
+                    lease_free("l")
+                ),
+                params![self.owner.as_str(), now, self.alive_since()],
+            )
             .await
             .map_err(db_error)?;
         let mut ids = Vec::new();

@@ -123,8 +123,30 @@ fn policy() -> Policy {
     }
 }
 
+/// How soon a test engine's leases free up after it is dropped.
+const LIVENESS: Duration = Duration::from_millis(600);
+
 async fn engine(path: &std::path::Path, steps: Vec<Arc<dyn Step>>) -> Engine {
     Engine::open(path, steps, policy()).await.unwrap()
+}
+
+/// Starts saga `id` on `e` and returns once its step `key` is running (hung).
+async fn run_until(
+    e: &Arc<Engine>,
+    id: &str,
+    key: &str,
+    ledger: &Ledger,
+) -> tokio::task::JoinHandle<Result<Outcome, String>> {
+    e.start(id, &json!({})).await.unwrap();
+    let running = {
+        let e = Arc::clone(e);
+        let id = id.to_string();
+        tokio::spawn(async move { e.run(&id).await })
+    };
+    while !ledger.active().contains(&key.to_string()) {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    running
 }
 
 #[tokio::test]
@@ -255,17 +277,9 @@ async fn a_crash_between_an_effect_and_its_record_resumes_without_repeating_the_
             .zip(&scripts)
             .map(|(n, s)| TestStep::boxed(n, &ledger, s))
             .collect();
-        let e = Arc::new(engine(&path, steps).await);
-        e.start(saga, &json!({})).await.unwrap();
-        let running = {
-            let e = Arc::clone(&e);
-            let saga = saga.to_string();
-            tokio::spawn(async move { e.run(&saga).await })
-        };
+        let e = Arc::new(engine(&path, steps).await.owned_by("crashed", LIVENESS));
         let hung_key = format!("{saga}:{}", ["reserve", "pay", "commit"][crash_at]);
-        while !ledger.active().contains(&hung_key) {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        let running = run_until(&e, saga, &hung_key, &ledger).await;
         running.abort();
         let _ = running.await;
         drop(e);
@@ -275,7 +289,13 @@ async fn a_crash_between_an_effect_and_its_record_resumes_without_repeating_the_
         TestStep::boxed("pay", &ledger, &[]),
         TestStep::boxed("commit", &ledger, &[]),
     ];
-    let restarted = engine(&path, steps).await;
+    let restarted = engine(&path, steps).await.owned_by("restarted", LIVENESS);
+    assert_eq!(
+        restarted.unfinished().await.unwrap(),
+        Vec::<String>::new(),
+        "the crashed process's leases hold until its heartbeat is old"
+    );
+    tokio::time::sleep(LIVENESS * 2).await;
     let mut resumed = restarted.resume_all().await.unwrap();
     resumed.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(
@@ -295,35 +315,84 @@ async fn a_crash_between_an_effect_and_its_record_resumes_without_repeating_the_
 }
 
 #[tokio::test]
-async fn a_saga_runs_on_one_host_at_a_time_and_its_own_host_takes_it_back_after_a_crash() {
+async fn a_saga_runs_on_one_host_at_a_time_and_another_takes_it_over_once_its_host_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("saga.db");
     let ledger = Arc::new(Ledger::default());
+    let liveness = LIVENESS * 3;
     let hanging = vec![TestStep::boxed("pay", &ledger, &[Act::Hang])];
-    let first = Arc::new(engine(&path, hanging).await.owned_by("pod-a"));
-    first.start("s", &json!({})).await.unwrap();
-    let running = {
-        let e = Arc::clone(&first);
-        tokio::spawn(async move { e.run("s").await })
-    };
-    while !ledger.active().contains(&"s:pay".to_string()) {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    let first = Arc::new(engine(&path, hanging).await.owned_by("pod-a", liveness));
+    let running = run_until(&first, "s", "s:pay", &ledger).await;
     let other = engine(&path, vec![TestStep::boxed("pay", &ledger, &[])])
         .await
-        .owned_by("pod-b");
+        .owned_by("pod-b", liveness);
     assert_eq!(other.run("s").await.unwrap(), Outcome::Busy);
+    tokio::time::sleep(liveness + liveness / 2).await;
+    assert_eq!(
+        other.run("s").await.unwrap(),
+        Outcome::Busy,
+        "a host that is alive keeps its saga while its step runs"
+    );
     running.abort();
     let _ = running.await;
     drop(first);
     assert_eq!(
         other.run("s").await.unwrap(),
         Outcome::Busy,
-        "the lease outlives a crash"
+        "the lease outlives a crash until the heartbeat is old"
     );
-    let restarted = engine(&path, vec![TestStep::boxed("pay", &ledger, &[])])
+    let mut outcome = Outcome::Busy;
+    for _ in 0..100 {
+        outcome = other.run("s").await.unwrap();
+        if outcome != Outcome::Busy {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(outcome, Outcome::Completed, "taken over once pod-a is gone");
+}
+
+#[tokio::test]
+async fn two_processes_on_one_machine_are_two_owners() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("saga.db");
+    let ledger = Arc::new(Ledger::default());
+    let first = Arc::new(engine(&path, vec![TestStep::boxed("pay", &ledger, &[Act::Hang])]).await);
+    let running = run_until(&first, "s", "s:pay", &ledger).await;
+    // Same host name, same database: still a different owner, so no second run.
+    let second = engine(&path, vec![TestStep::boxed("pay", &ledger, &[])]).await;
+    assert_eq!(second.run("s").await.unwrap(), Outcome::Busy);
+    running.abort();
+}
+
+#[tokio::test]
+async fn a_restarted_process_takes_back_the_sagas_of_its_dead_predecessor_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("saga.db");
+    let ledger = Arc::new(Ledger::default());
+    let first = Arc::new(engine(&path, vec![TestStep::boxed("pay", &ledger, &[Act::Hang])]).await);
+    let running = run_until(&first, "s", "s:pay", &ledger).await;
+    running.abort();
+    let _ = running.await;
+    drop(first);
+    // Make the lease and heartbeat those of an earlier process of this host
+    // whose process id no longer exists, as after a crash and restart.
+    let db = libsql::Builder::new_local(&path).build().await.unwrap();
+    let conn = db.connect().unwrap();
+    let mut rows = conn
+        .query("SELECT owner FROM saga_leases", ())
         .await
-        .owned_by("pod-a");
+        .unwrap();
+    let owner: String = rows.next().await.unwrap().unwrap().get(0).unwrap();
+    drop(rows);
+    let host = owner.rsplit_once('/').unwrap().0;
+    let dead = format!("{host}/999999999-1.0");
+    for table in ["saga_leases", "saga_hosts"] {
+        conn.execute(&format!("UPDATE {table} SET owner = ?1"), [dead.as_str()])
+            .await
+            .unwrap();
+    }
+    let restarted = engine(&path, vec![TestStep::boxed("pay", &ledger, &[])]).await;
+    assert_eq!(restarted.unfinished().await.unwrap(), ["s".to_string()]);
     assert_eq!(restarted.run("s").await.unwrap(), Outcome::Completed);
-    assert_eq!(other.run("s").await.unwrap(), Outcome::Completed);
 }

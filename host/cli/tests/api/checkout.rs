@@ -540,6 +540,60 @@ async fn the_shop_takes_an_order_with_every_database_on_a_libsql_server() {
 }
 
 #[tokio::test]
+async fn two_commerce_hosts_sharing_saga_records_on_a_libsql_server_charge_each_order_once() {
+    let Some(bin) = sqld() else {
+        eprintln!("{NO_SQLD}");
+        return;
+    };
+    let shop = spawn_shop_with(&["--no-commerce"], &[]).await;
+    let admin = shop.admin_token().await;
+    let (_, variant) = product(&shop, &admin, "SHARED-1", 700, 20).await;
+    let mut placed = Vec::new();
+    for n in 0..6 {
+        let token = shop.customer_token(&format!("c{n}@example.com")).await;
+        add(&shop, &token, variant, 1).await;
+        let order = checkout(&shop, &token, &format!("shared-{n}"), "pm_card_visa").await;
+        assert_eq!(order.status, 202, "{}", order.body);
+        placed.push((token, order.body["id"].as_i64().unwrap()));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Sqld::start(&bin, dir.path()).await;
+    let env = [
+        ("SPIN_VARIABLE_SERVICE_TOKEN", crate::shop::SERVICE_TOKEN),
+        ("EDGECART_SAGA_DB_URL", server.url.as_str()),
+    ];
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let mut hosts = Vec::new();
+    for home in [&a, &b] {
+        std::fs::create_dir_all(home).unwrap();
+        hosts.push(spawn_commerce(home, &shop.url(""), &env).await);
+    }
+    let mut totals = Vec::new();
+    for (token, id) in &placed {
+        let order = settled(&shop, token, *id).await;
+        assert_eq!(order["status"], "paid", "{order}");
+        totals.push(order["total"]["amount"].as_i64().unwrap());
+    }
+    // Each host charges its own sandbox: a saga run by both would show twice.
+    let mut charged = Vec::new();
+    for home in [&a, &b] {
+        let gateway = SandboxGateway::open(&home.join("commerce/payments-sandbox.db"))
+            .await
+            .unwrap();
+        charged.extend(gateway.payments().await.unwrap());
+    }
+    assert_eq!(
+        charged.len(),
+        placed.len(),
+        "one payment per order: {charged:?}"
+    );
+    let mut amounts: Vec<i64> = charged.iter().map(|p| p.amount).collect();
+    amounts.sort_unstable();
+    totals.sort_unstable();
+    assert_eq!(amounts, totals, "each order charged its total");
+}
+
+#[tokio::test]
 async fn a_checkout_or_refund_request_wakes_the_saga_runner_without_waiting_for_its_poll() {
     // The runner's own poll would come only after ten minutes: the order is
     // paid and the refund settled because their requests woke it.
