@@ -440,6 +440,21 @@ describe('storefront', () => {
     await page.getByRole('heading', { name: title }).waitFor();
     await page.getByRole('heading', { name: 'Variants' }).waitFor();
     await shoot(page, 'admin-product-edit');
+    // A second variant, added and removed again; the only variant has no Remove.
+    const variants = page.getByRole('region', { name: 'Variants' });
+    assert.equal(await variants.getByRole('button', { name: 'Remove' }).count(), 0, 'the only variant cannot be removed');
+    const adding = variants.getByRole('form', { name: 'New variant' });
+    await adding.getByLabel('SKU').fill(`LAMP-${run}-B`);
+    await adding.getByLabel(/Price/).fill('39.00');
+    await adding.getByLabel('Stock').fill('2');
+    await adding.getByLabel('Options').fill('color=Blue');
+    await adding.getByRole('button', { name: 'Add variant' }).click();
+    const second = variants.getByRole('form', { name: `Variant LAMP-${run}-B` });
+    await second.waitFor();
+    await second.getByRole('button', { name: 'Remove' }).click();
+    await second.getByRole('button', { name: 'Yes, remove' }).click();
+    await second.waitFor({ state: 'detached' });
+    assert.equal(await variants.getByRole('button', { name: 'Remove' }).count(), 0, 'one variant left');
 
     await page.goto(`/products?q=${encodeURIComponent(title)}`);
     const card = page.locator('.product-card', { hasText: title });

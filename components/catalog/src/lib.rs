@@ -4,7 +4,7 @@
 //! facets, keyset pages), `GET /products/{id-or-slug}`, `GET /categories` (the
 //! tree), `GET /variants?ids=` (for the cart). Admin routes: `POST /products`,
 //! `PATCH|DELETE /products/{id}`, `POST /products/{id}/variants`,
-//! `PATCH /variants/{id}`, `POST /categories`, `PATCH|DELETE /categories/{id}`.
+//! `PATCH|DELETE /variants/{id}`, `POST /categories`, `PATCH|DELETE /categories/{id}`.
 //! Internal routes for the checkout saga under `/internal/catalog/reservations`
 //! need the service token. Public reads carry `ETag` and `Cache-Control` and
 //! answer 304 to a matching `If-None-Match`.
@@ -43,6 +43,7 @@ async fn route(req: Request) -> ApiResult<Reply> {
             }
             (Method::GET, ["variants"]) => products::lookup(&ctx, &db).await,
             (Method::PATCH, ["variants", id]) => products::update_variant(&ctx, &db, id).await,
+            (Method::DELETE, ["variants", id]) => products::delete_variant(&ctx, &db, id).await,
             (Method::GET, ["categories"]) => categories::tree(&ctx, &db).await,
             (Method::POST, ["categories"]) => categories::create(&ctx, &db).await,
             (Method::PATCH, ["categories", id]) => categories::update(&ctx, &db, id).await,

@@ -575,6 +575,59 @@ pub async fn update_variant(ctx: &Ctx, db: &Db, raw_id: &str) -> ApiResult<Reply
     Ok(json(StatusCode::OK, &variant_json(db, id).await?))
 }
 
+/// `DELETE /variants/{id}` (admin) → 200 with the product as it is now. A
+/// product keeps at least one variant (archive the product instead), and a
+/// variant a checkout holds stock of stays until that checkout ends. Carts
+/// holding it show it as no longer sold; past orders keep their copy.
+pub async fn delete_variant(ctx: &Ctx, db: &Db, raw_id: &str) -> ApiResult<Reply> {
+    auth::require_admin(ctx).await?;
+    let id: i64 = raw_id
+        .parse()
+        .ok()
+        .filter(|n: &i64| *n > 0)
+        .ok_or_else(|| ApiError::not_found("no such variant"))?;
+    let product_id = transaction(db, async || {
+        let rows = db
+            .query(
+                "SELECT v.product_id, (SELECT COUNT(*) FROM variants w WHERE w.product_id = v.product_id),
+                        EXISTS (SELECT 1 FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id
+                                WHERE l.variant_id = v.id AND r.status = 'held' AND r.expires_at > ?)
+                 FROM variants v WHERE v.id = ?",
+                [int(now()), int(id)],
+            )
+            .await?;
+        let r = rows
+            .first()
+            .ok_or_else(|| ApiError::not_found("no such variant"))?;
+        let product_id = r.int(0);
+        if r.int(1) <= 1 {
+            return Err(ApiError::conflict(
+                "last_variant",
+                "a product keeps at least one variant: archive the product instead",
+            ));
+        }
+        if r.int(2) != 0 {
+            return Err(ApiError::conflict(
+                "variant_reserved",
+                "a checkout in progress holds stock of this variant: try again once it ends",
+            ));
+        }
+        db.exec("DELETE FROM variant_options WHERE variant_id = ?", [int(id)])
+            .await?;
+        db.exec("DELETE FROM variants WHERE id = ?", [int(id)])
+            .await?;
+        db.exec(
+            "UPDATE products SET updated_at = ? WHERE id = ?",
+            [int(now()), int(product_id)],
+        )
+        .await?;
+        refresh_prices(db, product_id).await?;
+        Ok(product_id)
+    })
+    .await?;
+    Ok(json(StatusCode::OK, &detail(db, product_id).await?))
+}
+
 /// `GET /variants?ids=1,2,3` → the variants that exist, with their product.
 pub async fn lookup(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     let raw = ctx.params("ids");

@@ -382,7 +382,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Remove a variant (admin).
+         * @description A product keeps at least one variant (409 `last_variant`: archive the product instead), and a variant whose stock a checkout in progress holds stays until that checkout ends (409 `variant_reserved`). Carts holding the variant show it as no longer sold; past orders keep their copy.
+         */
+        delete: operations["deleteVariant"];
         options?: never;
         head?: never;
         /** Change a variant's SKU, price, on-hand stock or options (admin). */
@@ -2132,6 +2136,32 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Invalid"];
+        };
+    };
+    deleteVariant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product without the variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     updateVariant: {

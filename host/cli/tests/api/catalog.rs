@@ -1261,3 +1261,125 @@ async fn a_hold_still_commits_after_an_admin_lowered_the_stock_under_it() {
         "a committed hold no longer counts"
     );
 }
+
+#[tokio::test]
+async fn an_admin_removes_a_variant_unless_it_is_the_last_or_a_checkout_holds_it() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let p = create(
+        &app,
+        &admin,
+        json!({ "title": "Scarf", "status": "active", "variants": [
+            { "sku": "SCARF-S", "price": 1500, "stock": 4, "options": { "size": "S" } },
+            { "sku": "SCARF-L", "price": 2500, "stock": 4, "options": { "size": "L" } },
+            { "sku": "SCARF-XL", "price": 3500, "stock": 4, "options": { "size": "XL" } }
+        ] }),
+    )
+    .await;
+    let ids: Vec<i64> = p["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    let delete = |id: i64, token: Option<String>| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::DELETE,
+                &format!("/api/catalog/variants/{id}"),
+                token.as_deref(),
+                None,
+            )
+            .await
+        }
+    };
+    let customer = app.customer_token("cat@example.com").await;
+    assert_eq!(delete(ids[2], Some(customer.clone())).await.status, 403);
+    assert_eq!(delete(ids[2], None).await.status, 401);
+    assert_eq!(delete(999_999, Some(admin.clone())).await.status, 404);
+    assert_eq!(delete(0, Some(admin.clone())).await.status, 404);
+
+    // A shopper's cart holds the XL; a checkout holds stock of the L.
+    let added = app
+        .call(
+            Method::POST,
+            "/api/cart/items",
+            Some(&customer),
+            Some(json!({ "variant_id": ids[2], "quantity": 1 })),
+        )
+        .await;
+    assert!(added.status == 200 || added.status == 201, "{}", added.body);
+    let held = internal(
+        &app,
+        Method::POST,
+        "/internal/catalog/reservations",
+        Some(json!({ "key": "order-scarf", "ttl_seconds": 600, "lines": [{ "variant_id": ids[1], "quantity": 1 }] })),
+    )
+    .await;
+    assert_eq!(held.status, 201, "{}", held.body);
+    let busy = delete(ids[1], Some(admin.clone())).await;
+    assert_eq!(
+        (busy.status, busy.code()),
+        (409, "variant_reserved"),
+        "{}",
+        busy.body
+    );
+
+    let gone = delete(ids[2], Some(admin.clone())).await;
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    let skus: Vec<&str> = gone.body["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["SCARF-S", "SCARF-L"]);
+    assert_eq!(
+        gone.body["price"]["max"]["amount"], 2500,
+        "the price range follows"
+    );
+    let facets = app.get_json("/api/catalog/products?q=scarf").await;
+    assert_eq!(
+        facets["facets"]["options"]["size"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["value"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["L", "S"],
+        "{facets}"
+    );
+    assert_eq!(delete(ids[2], Some(admin.clone())).await.status, 404);
+    let cart = app
+        .call(Method::GET, "/api/cart", Some(&customer), None)
+        .await;
+    assert_eq!(
+        cart.body["lines"][0]["notices"][0]["code"], "unavailable",
+        "{}",
+        cart.body
+    );
+    assert_eq!(cart.body["checkout_ready"], false);
+
+    let released = internal(
+        &app,
+        Method::POST,
+        &format!("/internal/catalog/reservations/{}/release", held.body["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(released.body["status"], "released", "{}", released.body);
+    assert_eq!(delete(ids[1], Some(admin.clone())).await.status, 200);
+    let last = delete(ids[0], Some(admin.clone())).await;
+    assert_eq!(
+        (last.status, last.code()),
+        (409, "last_variant"),
+        "{}",
+        last.body
+    );
+    let kept = app
+        .get_json(&format!("/api/catalog/products/{}", p["id"]))
+        .await;
+    assert_eq!(kept["variants"].as_array().unwrap().len(), 1);
+    assert_eq!(kept["price"]["min"]["amount"], 1500);
+}

@@ -35,13 +35,23 @@ function variantBody(v: VariantValues) {
   return { sku: v.sku.trim(), price: parseMoney(v.price) ?? 0, stock: Number(v.stock), options: parseOptions(v.options) ?? {} };
 }
 
-/** One variant of an existing product, saved on its own. */
-function VariantRow({ variant, onSaved }: { variant: Variant; onSaved: () => void }) {
+/** One variant of an existing product, saved or removed on its own (the last one stays). */
+function VariantRow({ variant, removable, onSaved }: { variant: Variant; removable: boolean; onSaved: () => void }) {
   const form = useForm<keyof VariantValues>(
     { sku: variant.sku, price: toDecimal(variant.price.amount, variant.price.currency), stock: String(variant.stock), options: formatOptions(variant.options) },
     variantRules,
   );
   const [saved, setSaved] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const remove = async () => {
+    try {
+      await api.request('delete', '/api/catalog/variants/{id}', { path: { id: variant.id } });
+      onSaved();
+    } catch (e) {
+      setConfirmRemove(false);
+      form.setServerErrors({ _form: errorMessage(e) });
+    }
+  };
   const submit = form.onSubmit(async (v) => {
     setSaved(false);
     try {
@@ -69,7 +79,25 @@ function VariantRow({ variant, onSaved }: { variant: Variant; onSaved: () => voi
             Saved
           </span>
         ) : null}
+        {removable && !confirmRemove ? (
+          <button type="button" className="button button-danger" onClick={() => setConfirmRemove(true)}>
+            Remove
+          </button>
+        ) : null}
       </div>
+      {confirmRemove ? (
+        <div role="alertdialog" aria-labelledby={`remove-${variant.id}`}>
+          <p id={`remove-${variant.id}`}>Remove variant {variant.sku}? Carts holding it show it as no longer sold; orders keep it.</p>
+          <div className="button-row">
+            <button type="button" className="button button-danger" onClick={() => void remove()}>
+              Yes, remove
+            </button>
+            <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
       <FormError message={form.formError} />
     </form>
   );
@@ -349,7 +377,7 @@ function Editor({ product }: { product?: Product }) {
           <section className="panel" aria-labelledby="variants-title">
             <h2 id="variants-title">Variants</h2>
             {product.variants.map((v) => (
-              <VariantRow key={v.id} variant={v} onSaved={() => void refresh()} />
+              <VariantRow key={v.id} variant={v} removable={product.variants.length > 1} onSaved={() => void refresh()} />
             ))}
             <h3>Add a variant</h3>
             <AddVariant productId={product.id} onAdded={() => void refresh()} />
