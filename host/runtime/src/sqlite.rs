@@ -87,7 +87,12 @@ async fn last_write<T>(accessor: &Accessor<T, Sqlite>, rep: &Resource<Connection
     let outcome = conn.last_write().await;
     accessor.with(|mut access| {
         if let Ok(guest) = connection(access.get().table, rep) {
-            guest.pinned = Some(conn);
+            // A statement run meanwhile pinned a connection of its own: keep
+            // that one, it holds the latest state.
+            match guest.pinned {
+                None => guest.pinned = Some(conn),
+                Some(_) => guest.db.checkin(conn),
+            }
         }
     });
     outcome
