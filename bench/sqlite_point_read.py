@@ -7,12 +7,19 @@ the same libSQL file with 10,000 products.
 
 Writes bench/results/<date>-<commit>-sqlite.json and regenerates the sqlite
 section of docs/performance.md. Target: component p50 within 1.3x of native.
+
+When a libSQL server is available (EDGECART_SQLD=/path/to/sqld, or sqld on
+PATH), the same component is also measured with the database on that server,
+read through an embedded replica and remotely over HTTP.
 """
 
 import argparse
 import os
+import shutil
+import socket
 import subprocess
 import tempfile
+import time
 
 from benchlib import ROOT, ensure_wrk, free_port, log, median_latency, median_run, result_file, run, stop, wait_ready, wrk, write_results
 
@@ -21,12 +28,60 @@ NATIVE = ROOT / "target/release/bench-native"
 SCRIPT = ROOT / "bench/random-product.lua"
 
 
-def serve_edgecart(port, data_dir, seed):
+def serve_edgecart(port, data_dir, seed, config=None):
     args = [EDGECART, "up", "--from", ROOT / "bench/catalog.toml", "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir]
     if seed:
         args += ["--sqlite", f"catalog:@{ROOT / 'bench/seed-catalog.sql'}"]
+    if config:
+        args += ["--runtime-config-file", config]
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
                             env={**os.environ, "RUST_LOG": "warn"})
+
+
+def find_sqld():
+    return os.environ.get("EDGECART_SQLD") or shutil.which("sqld")
+
+
+def start_sqld(sqld, directory):
+    """A libSQL primary on a free port; returns (process, url)."""
+    port = free_port()
+    proc = subprocess.Popen([sqld, "--http-listen-addr", f"127.0.0.1:{port}", "--db-path", os.path.join(directory, "primary.sqld")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                stop(proc)
+                raise SystemExit(f"{sqld} did not start")
+            time.sleep(0.1)
+
+
+def server_runs(sqld, args):
+    """The component with `catalog` on a sqld primary holding the same rows:
+    through an embedded replica (edgecart's extension) and remotely (as Spin)."""
+    runs = {"remote": [], "replica": []}
+    with tempfile.TemporaryDirectory() as directory:
+        server, url = start_sqld(sqld, directory)
+        try:
+            configs = {}
+            for mode in runs:
+                configs[mode] = os.path.join(directory, f"{mode}.toml")
+                extra = f'replica_path = "{directory}/replica/catalog.db"\nsync_interval = 1\n' if mode == "replica" else ""
+                with open(configs[mode], "w") as f:
+                    f.write(f'[sqlite_database.catalog]\ntype = "libsql"\nurl = "{url}"\n{extra}')
+            seeded = False
+            for i in range(args.rounds):
+                for mode in runs:
+                    data_dir = os.path.join(directory, f"data-{mode}-{i}")
+                    runs[mode].append(measure(lambda port: serve_edgecart(port, data_dir, not seeded, configs[mode]), args))
+                    seeded = True
+                log(f"  sqld round {i + 1}: remote {runs['remote'][-1]['rps']:,.0f} req/s, replica {runs['replica'][-1]['rps']:,.0f} req/s")
+        finally:
+            stop(server)
+    return {mode: {**median_run(r), "single": median_latency([x["single"] for x in r])} for mode, r in runs.items()}
 
 
 def serve_native(port, data_dir):
@@ -73,6 +128,22 @@ def render(report):
         "|---|---:|---:|---:|",
     ]
     lines += [f"| {a} | {b} | {c_} | {d} |" for a, b, c_, d in rows]
+    servers = report.get("servers")
+    if servers:
+        lines += [
+            "",
+            f"The same component with `catalog` on a libSQL server (`sqld`, {report['rounds']} rounds each), "
+            "against the local file above:",
+            "",
+            "| Where the rows are | Requests per second, {k} connections | p50, one connection, ms | p99, one connection, ms |".format(k=k),
+            "|---|---:|---:|---:|",
+            f"| Local libSQL file | {c['rps']:,.0f} | {cs['p50_ms']:.3f} | {cs['p99_ms']:.3f} |",
+        ]
+        for mode, label in [("replica", "Embedded replica of `sqld`"), ("remote", "Remote `sqld` over HTTP (as Spin)")]:
+            r = servers[mode]
+            lines.append(f"| {label} | {r['rps']:,.0f} | {r['single']['p50_ms']:.3f} | {r['single']['p99_ms']:.3f} |")
+    else:
+        lines += ["", "No libSQL server (`sqld`) was available, so the replica and remote rows were skipped."]
     lines += ["", f"Raw figures: `{report['file']}`."]
     return "\n".join(lines)
 
@@ -98,6 +169,14 @@ def main():
             runs["native"].append(measure(lambda port: serve_native(port, data_dir), args))
             log(f"  component {runs['component'][-1]['rps']:,.0f} req/s, native {runs['native'][-1]['rps']:,.0f} req/s")
 
+    sqld = find_sqld()
+    if sqld:
+        log(f"libSQL server: {sqld}")
+        servers = server_runs(sqld, args)
+    else:
+        log("no libSQL server (set EDGECART_SQLD=/path/to/sqld or put sqld on PATH): skipping the replica and remote runs")
+        servers = None
+
     date, commit, out = result_file("sqlite")
     report = {
         "date": date,
@@ -112,6 +191,7 @@ def main():
         "component_single": median_latency([r["single"] for r in runs["component"]]),
         "native_single": median_latency([r["single"] for r in runs["native"]]),
         "all_rounds": runs,
+        "servers": servers,
     }
     write_results(out, report, "sqlite-bench", render(report))
 
