@@ -25,7 +25,8 @@
 //!   and records a heartbeat in `saga_hosts` every [`LIVENESS`] / 6. Another
 //!   host takes a saga over when its lease runs out, or when the holder's
 //!   heartbeat is older than [`LIVENESS`] (it crashed). A process restarted on
-//!   the same host takes back its predecessor's sagas at once.
+//!   the same machine (same host name and PID namespace) takes back its
+//!   predecessor's sagas at once.
 //!
 //! Terminal states: `completed`, `failed` (compensated, with the reason) and
 //! `stuck`.
@@ -150,11 +151,12 @@ pub const LIVENESS: Duration = Duration::from_secs(30);
 /// Heartbeats older than this are deleted (one row per process ever started).
 const FORGET_HOSTS_MS: i64 = 7 * 24 * 3600 * 1000;
 
-/// A new engine's name in leases: `<host>/<pid>-<start>.<n>`, with the pod's
-/// name in Kubernetes (`HOSTNAME`) or else the machine's, the process id, when
-/// this process made its first engine (ms, hex) and a count of its engines.
-/// Two processes on one machine, or two engines in one process, never share
-/// a lease.
+/// A new engine's name in leases: `<host>/<pidns>:<pid>-<start>.<n>`, with
+/// the pod's name in Kubernetes (`HOSTNAME`) or else the machine's, the
+/// process's PID namespace (`-` where there is none to read) and id, when this
+/// process made its first engine (ms, hex) and a count of its engines. Two
+/// processes on one machine, or two engines in one process, never share a
+/// lease.
 fn owner_id() -> String {
     static START: OnceLock<i64> = OnceLock::new();
     static ENGINES: AtomicU64 = AtomicU64::new(0);
@@ -164,8 +166,16 @@ fn owner_id() -> String {
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "edgecart".into());
+    let pidns = std::fs::read_link("/proc/self/ns/pid")
+        .ok()
+        .and_then(|l| {
+            let l = l.to_string_lossy().into_owned();
+            let n: String = l.chars().filter(char::is_ascii_digit).collect();
+            (!n.is_empty()).then_some(n)
+        })
+        .unwrap_or_else(|| "-".into());
     format!(
-        "{host}/{}-{:x}.{}",
+        "{host}/{pidns}:{}-{:x}.{}",
         std::process::id(),
         START.get_or_init(now_ms),
         ENGINES.fetch_add(1, Ordering::Relaxed)
@@ -179,22 +189,26 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// `(host, pid, process)` of an owner named by [`owner_id`], where `process`
-/// is `<pid>-<start>`.
+/// `(host and PID namespace, pid, process)` of an owner named by
+/// [`owner_id`] in a known PID namespace, where `process` is `<pid>-<start>`.
 fn parse_owner(owner: &str) -> Option<(&str, &str, &str)> {
-    let (host, rest) = owner.rsplit_once('/')?;
+    let (place, rest) = owner.split_once(':')?;
     let (process, _) = rest.rsplit_once('.')?;
     let (pid, _) = process.split_once('-')?;
-    (!pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())).then_some((host, pid, process))
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (_, pidns) = place.rsplit_once('/')?;
+    (digits(pid) && digits(pidns)).then_some((place, pid, process))
 }
 
-/// Forgets the heartbeats of this host's earlier processes that are gone, so
-/// their leases are free at once: a restarted process (or container, which
-/// keeps the pod's host name and often its process id) takes its sagas back
-/// without waiting for [`LIVENESS`]. An owner is gone when it has this
-/// process's id but another start time, or when no process has its id.
+/// Forgets the heartbeats of this machine's earlier processes that are gone,
+/// so their leases are free at once: a process restarted on the same host
+/// takes its sagas back without waiting for [`LIVENESS`]. Only processes of
+/// the same host name and PID namespace are judged (their ids mean the same
+/// here); one is gone when it has this process's id but another start time,
+/// or when no process has its id. Others (another container, which has its
+/// own namespace) are left to their heartbeat.
 async fn forget_gone_siblings(conn: &Connection, me: &str) -> Result<(), String> {
-    let Some((host, my_pid, my_process)) = parse_owner(me) else {
+    let Some((place, my_pid, my_process)) = parse_owner(me) else {
         return Ok(());
     };
     let mut rows = conn
@@ -205,10 +219,8 @@ async fn forget_gone_siblings(conn: &Connection, me: &str) -> Result<(), String>
     while let Some(row) = rows.next().await.map_err(db_error)? {
         let owner: String = row.get(0).map_err(db_error)?;
         let alive = match parse_owner(&owner) {
-            Some((h, pid, process)) if h == host && pid == my_pid => process == my_process,
-            Some((h, pid, _)) if h == host => {
-                Path::new("/proc").join(pid).exists() || !Path::new("/proc/self").exists()
-            }
+            Some((p, pid, process)) if p == place && pid == my_pid => process == my_process,
+            Some((p, pid, _)) if p == place => Path::new("/proc").join(pid).exists(),
             _ => true,
         };
         if !alive {

@@ -366,7 +366,7 @@ async fn two_processes_on_one_machine_are_two_owners() {
 }
 
 #[tokio::test]
-async fn a_restarted_process_takes_back_the_sagas_of_its_dead_predecessor_at_once() {
+async fn a_restarted_process_takes_back_a_dead_predecessors_sagas_but_not_another_containers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("saga.db");
     let ledger = Arc::new(Ledger::default());
@@ -385,13 +385,41 @@ async fn a_restarted_process_takes_back_the_sagas_of_its_dead_predecessor_at_onc
         .unwrap();
     let owner: String = rows.next().await.unwrap().unwrap().get(0).unwrap();
     drop(rows);
-    let host = owner.rsplit_once('/').unwrap().0;
-    let dead = format!("{host}/999999999-1.0");
+    let place = owner.split_once(':').unwrap().0;
+    let dead = format!("{place}:999999999-1.0");
     for table in ["saga_leases", "saga_hosts"] {
         conn.execute(&format!("UPDATE {table} SET owner = ?1"), [dead.as_str()])
             .await
             .unwrap();
     }
+    // Saga `t` belongs to a live process of the same host name in another PID
+    // namespace (another container): its id means nothing here, so it keeps
+    // its saga until its heartbeat ages.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let elsewhere = format!("{}/1:999999999-1.0", place.rsplit_once('/').unwrap().0);
+    conn.execute(
+        "INSERT INTO sagas (id, input, state, step, created_at, updated_at) VALUES ('t', '{}', 'running', 0, 0, 0)",
+        (),
+    )
+    .await
+    .unwrap();
+    conn.execute(
+        "INSERT INTO saga_leases (saga, owner, until) VALUES ('t', ?1, ?2)",
+        libsql::params![
+            elsewhere.as_str(),
+            i64::try_from(now.as_secs()).unwrap() + 120
+        ],
+    )
+    .await
+    .unwrap();
+    conn.execute(
+        "INSERT INTO saga_hosts (owner, seen_ms) VALUES (?1, ?2)",
+        libsql::params![elsewhere.as_str(), i64::try_from(now.as_millis()).unwrap()],
+    )
+    .await
+    .unwrap();
     let restarted = engine(&path, vec![TestStep::boxed("pay", &ledger, &[])]).await;
     assert_eq!(restarted.unfinished().await.unwrap(), ["s".to_string()]);
     assert_eq!(restarted.run("s").await.unwrap(), Outcome::Completed);
