@@ -1130,7 +1130,7 @@ async fn admin_edits_replace_tags_and_images_and_clear_the_category() {
     assert_eq!(denied.status, 403);
     for (method, route) in [
         (Method::PUT, path.clone()),
-        (Method::DELETE, "/api/catalog/variants/1".to_string()),
+        (Method::PUT, "/api/catalog/variants/1".to_string()),
         (Method::POST, "/api/catalog/variants".to_string()),
         (Method::GET, "/internal/catalog/reservations".to_string()),
     ] {
