@@ -516,11 +516,7 @@ pub async fn add_variant(ctx: &Ctx, db: &Db, id_or_slug: &str) -> ApiResult<Repl
 /// `PATCH /variants/{id}` (admin).
 pub async fn update_variant(ctx: &Ctx, db: &Db, raw_id: &str) -> ApiResult<Reply> {
     auth::require_admin(ctx).await?;
-    let id: i64 = raw_id
-        .parse()
-        .ok()
-        .filter(|n: &i64| *n > 0)
-        .ok_or_else(|| ApiError::not_found("no such variant"))?;
+    let id = variant_id(raw_id)?;
     let rows = db
         .query("SELECT product_id FROM variants WHERE id = ?", [int(id)])
         .await?;
@@ -575,17 +571,21 @@ pub async fn update_variant(ctx: &Ctx, db: &Db, raw_id: &str) -> ApiResult<Reply
     Ok(json(StatusCode::OK, &variant_json(db, id).await?))
 }
 
+/// A variant id from the path; anything but a positive integer names no variant.
+fn variant_id(raw: &str) -> ApiResult<i64> {
+    raw.parse()
+        .ok()
+        .filter(|n: &i64| *n > 0)
+        .ok_or_else(|| ApiError::not_found("no such variant"))
+}
+
 /// `DELETE /variants/{id}` (admin) → 200 with the product as it is now. A
 /// product keeps at least one variant (archive the product instead), and a
 /// variant a checkout holds stock of stays until that checkout ends. Carts
 /// holding it show it as no longer sold; past orders keep their copy.
 pub async fn delete_variant(ctx: &Ctx, db: &Db, raw_id: &str) -> ApiResult<Reply> {
     auth::require_admin(ctx).await?;
-    let id: i64 = raw_id
-        .parse()
-        .ok()
-        .filter(|n: &i64| *n > 0)
-        .ok_or_else(|| ApiError::not_found("no such variant"))?;
+    let id = variant_id(raw_id)?;
     let product_id = transaction(db, async || {
         let rows = db
             .query(

@@ -99,14 +99,18 @@ async fn key_value_round_trips_and_lists_keys() {
     );
 }
 
-#[tokio::test]
-async fn two_hundred_concurrent_writers_lose_nothing() {
-    let app = start(&[]).await;
-    assert_eq!(app.get("/app/sql-insert?db=orders&v=warmup").await.0, 200);
+/// Inserts `n` rows into `orders` at once, each by its own request (values
+/// `<prefix><i>`), and returns the rowids they answered. Every request must
+/// succeed, and none may surface a locked database.
+async fn concurrent_inserts(
+    app: &TestApp,
+    n: usize,
+    prefix: &str,
+) -> std::collections::HashSet<String> {
     let mut tasks = Vec::new();
-    for i in 0..200 {
+    for i in 0..n {
         let client = app.client.clone();
-        let url = app.url(&format!("/app/sql-insert?db=orders&v=w{i}"));
+        let url = app.url(&format!("/app/sql-insert?db=orders&v={prefix}{i}"));
         tasks.push(tokio::spawn(async move {
             let r = client.get(url).send().await.unwrap();
             (r.status().as_u16(), r.text().await.unwrap())
@@ -119,6 +123,14 @@ async fn two_hundred_concurrent_writers_lose_nothing() {
         assert!(!body.contains("locked"), "{body}");
         rowids.insert(body);
     }
+    rowids
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_writers_lose_nothing() {
+    let app = start(&[]).await;
+    assert_eq!(app.get("/app/sql-insert?db=orders&v=warmup").await.0, 200);
+    let rowids = concurrent_inserts(&app, 200, "w").await;
     // Each writer's last-insert-rowid is its own row's, never a neighbour's.
     assert_eq!(rowids.len(), 200);
     assert_eq!(
@@ -328,21 +340,7 @@ async fn the_sqlite_and_key_value_interfaces_behave_the_same_on_a_remote_server_
                 "{mode}"
             );
         }
-        let mut tasks = Vec::new();
-        for i in 0..50 {
-            let client = app.client.clone();
-            let url = app.url(&format!("/app/sql-insert?db=orders&v=c{i}"));
-            tasks.push(tokio::spawn(async move {
-                let r = client.get(url).send().await.unwrap();
-                (r.status().as_u16(), r.text().await.unwrap())
-            }));
-        }
-        let mut rowids = std::collections::HashSet::new();
-        for t in tasks {
-            let (status, body) = t.await.unwrap();
-            assert_eq!(status, 200, "{mode}: {body}");
-            rowids.insert(body);
-        }
+        let rowids = concurrent_inserts(&app, 50, "c").await;
         assert_eq!(rowids.len(), 50, "{mode}: one rowid per writer");
         let mut count = String::new();
         for _ in 0..50 {
