@@ -1,9 +1,14 @@
 //! `GET /product/<id>`: one row by primary key from the `catalog` database, as JSON.
 //! The native baseline in `bench/native` answers the same request with the same SQL.
+//!
+//! It reads the way the shop's components do (`components/kit/src/db.rs`): the
+//! interface's one-call `execute`, which returns the whole result, rather than the
+//! streaming `execute-async`.
 
 use spin_sdk::http::{IntoResponse, Request, StatusCode};
 use spin_sdk::http_service;
-use spin_sdk::sqlite::{Connection, Value};
+use spin_sdk::sqlite::Value;
+use spin_sdk::sqlite::wit::sqlite::Connection;
 
 #[http_service]
 async fn read(req: Request) -> impl IntoResponse {
@@ -19,20 +24,16 @@ async fn read(req: Request) -> impl IntoResponse {
             "{\"error\":\"bad id\"}".to_string(),
         );
     };
-    let conn = match Connection::open("catalog").await {
+    let conn = match Connection::open_async("catalog".to_string()).await {
         Ok(c) => c,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e:?}")),
     };
-    let rows = match conn
+    let rows = conn
         .execute(
             "SELECT id, title, price FROM products WHERE id = ?",
-            [Value::Integer(id)],
+            &[Value::Integer(id)],
         )
-        .await
-    {
-        Ok(q) => q.collect().await,
-        Err(e) => Err(e),
-    };
+        .map(|result| result.rows);
     match rows {
         Ok(rows) => match rows.first() {
             Some(r) => (
