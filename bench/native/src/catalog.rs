@@ -70,14 +70,22 @@ pub async fn get(
 }
 
 /// The full product as the API shows it, found by `key` (`p.id = ?` or
-/// `p.slug = ?`) in the statement that reads it.
+/// `p.slug = ?`) in the one statement that reads it and its tags, images and
+/// variants (`components/catalog/src/schema.rs`: `detail_sql`).
 async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> ApiResult<Value> {
     let rows = query(
         conn,
         &format!(
             "SELECT p.id, p.slug, p.title, p.description, p.status, p.min_price, p.max_price, p.created_at, p.updated_at,
-                    c.id, c.slug, c.name
-             FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {key}"
+                    c.id, c.slug, c.name,
+                    (SELECT json_group_array(tag) FROM (SELECT tag FROM product_tags WHERE product_id = p.id ORDER BY tag)),
+                    (SELECT json_group_array(json_array(url, alt))
+                        FROM (SELECT url, alt FROM product_images WHERE product_id = p.id ORDER BY position)),
+                    (SELECT json_group_array(json_array(id, sku, price, available, options))
+                        FROM (SELECT v.id, v.sku, v.price, {} AS available, v.options FROM variants v
+                              WHERE v.product_id = p.id ORDER BY v.position, v.id))
+             FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {key}",
+            available_sql(now())
         ),
         vec![value],
     )
@@ -85,42 +93,21 @@ async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> A
     let p = rows
         .first()
         .ok_or_else(|| ApiError::not_found("no such product"))?;
-    let id = p.int(0);
-    let tags: Vec<String> = query(
-        conn,
-        "SELECT tag FROM product_tags WHERE product_id = ? ORDER BY tag",
-        vec![int(id)],
-    )
-    .await?
-    .iter()
-    .map(|r| r.text(0))
-    .collect();
-    let images: Vec<Value> = query(
-        conn,
-        "SELECT url, alt FROM product_images WHERE product_id = ? ORDER BY position",
-        vec![int(id)],
-    )
-    .await?
-    .iter()
-    .map(|r| json!({ "url": r.text(0), "alt": r.text(1) }))
-    .collect();
-    let variants: Vec<Value> = query(
-        conn,
-        &format!(
-            "SELECT v.id, v.sku, v.price, {}, v.options FROM variants v WHERE v.product_id = ? ORDER BY v.position, v.id",
-            available_sql(now())
-        ),
-        vec![int(id)],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        json!({
-            "id": r.int(0), "sku": r.text(1), "price": money(r.int(2)),
-            "stock": r.int(3).max(0), "options": parse_options(&r.text(4)),
+    let nested = |i: usize| serde_json::from_str::<Vec<Value>>(&p.text(i)).unwrap_or_default();
+    let images: Vec<Value> = nested(13)
+        .into_iter()
+        .map(|i| json!({ "url": i[0], "alt": i[1] }))
+        .collect();
+    let variants: Vec<Value> = nested(14)
+        .into_iter()
+        .map(|v| {
+            json!({
+                "id": v[0], "sku": v[1], "price": money(v[2].as_i64().unwrap_or(0)),
+                "stock": v[3].as_i64().unwrap_or(0).max(0),
+                "options": parse_options(v[4].as_str().unwrap_or("")),
+            })
         })
-    })
-    .collect();
+        .collect();
     let in_stock = variants
         .iter()
         .any(|v| v["stock"].as_i64().unwrap_or(0) > 0);
@@ -130,7 +117,7 @@ async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> A
     };
     Ok(json!({
         "id": p.int(0), "slug": p.text(1), "title": p.text(2), "description": p.text(3),
-        "status": p.text(4), "category": category, "tags": tags, "images": images,
+        "status": p.text(4), "category": category, "tags": nested(12), "images": images,
         "variants": variants,
         "price": { "min": money(p.int(5)), "max": money(p.int(6)) },
         "in_stock": in_stock, "created_at": p.int(7), "updated_at": p.int(8),

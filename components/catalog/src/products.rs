@@ -2,7 +2,7 @@
 //! the cart uses.
 
 use crate::input::{self, CURRENCY, Errors, VariantIn};
-use crate::schema::{available_sql, transaction};
+use crate::schema::{available_sql, detail_sql, transaction};
 use edgecart_kit::auth::{self, Principal, Role};
 use edgecart_kit::db::{Db, RowExt, int, is_unique_violation, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
@@ -52,52 +52,22 @@ pub async fn detail(db: &Db, id: i64) -> ApiResult<Value> {
 /// The full product matching `key`, a fixed condition on `p` (see [`key`])
 /// whose one parameter is `value`.
 async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> ApiResult<Value> {
-    let rows = db
-        .query(
-            &format!(
-                "SELECT p.id, p.slug, p.title, p.description, p.status, p.min_price, p.max_price, p.created_at, p.updated_at,
-                        c.id, c.slug, c.name
-                 FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {key}"
-            ),
-            [value],
-        )
-        .await?;
+    let rows = db.query(&detail_sql(key), [value]).await?;
     let p = rows
         .first()
         .ok_or_else(|| ApiError::not_found("no such product"))?;
-    let id = p.int(0);
-    let tags: Vec<String> = db
-        .query(
-            "SELECT tag FROM product_tags WHERE product_id = ? ORDER BY tag",
-            [int(id)],
-        )
-        .await?
-        .iter()
-        .map(|r| r.text(0))
+    let nested = |i: usize| serde_json::from_str::<Vec<Value>>(&p.text(i)).unwrap_or_default();
+    let images: Vec<Value> = nested(13)
+        .into_iter()
+        .map(|i| json!({ "url": i[0], "alt": i[1] }))
         .collect();
-    let images: Vec<Value> = db
-        .query(
-            "SELECT url, alt FROM product_images WHERE product_id = ? ORDER BY position",
-            [int(id)],
-        )
-        .await?
-        .iter()
-        .map(|r| json!({ "url": r.text(0), "alt": r.text(1) }))
-        .collect();
-    let variants: Vec<Value> = db
-        .query(
-            &format!(
-                "SELECT v.id, v.sku, v.price, {}, v.options FROM variants v WHERE v.product_id = ? ORDER BY v.position, v.id",
-                available_sql(now())
-            ),
-            [int(id)],
-        )
-        .await?
-        .iter()
-        .map(|r| {
+    let variants: Vec<Value> = nested(14)
+        .into_iter()
+        .map(|v| {
             json!({
-                "id": r.int(0), "sku": r.text(1), "price": money(r.int(2)),
-                "stock": r.int(3).max(0), "options": parse_options(&r.text(4)),
+                "id": v[0], "sku": v[1], "price": money(v[2].as_i64().unwrap_or(0)),
+                "stock": v[3].as_i64().unwrap_or(0).max(0),
+                "options": parse_options(v[4].as_str().unwrap_or("")),
             })
         })
         .collect();
@@ -110,7 +80,7 @@ async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> Api
     };
     Ok(json!({
         "id": p.int(0), "slug": p.text(1), "title": p.text(2), "description": p.text(3),
-        "status": p.text(4), "category": category, "tags": tags, "images": images,
+        "status": p.text(4), "category": category, "tags": nested(12), "images": images,
         "variants": variants,
         "price": { "min": money(p.int(5)), "max": money(p.int(6)) },
         "in_stock": in_stock, "created_at": p.int(7), "updated_at": p.int(8),

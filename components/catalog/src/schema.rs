@@ -15,8 +15,8 @@
 //! aggregate is always exactly what the queries would return. Stock is not among
 //! those tables: filters on availability are never cached.
 
-use edgecart_kit::ApiResult;
 use edgecart_kit::db::{Db, Migration};
+use edgecart_kit::{ApiResult, now};
 
 /// A trigger that moves the catalog to a new generation when `table` changes
 /// (`listing_aggregates` entries of older generations are never served).
@@ -181,6 +181,25 @@ pub fn available_sql(now: i64) -> String {
     format!(
         "(v.stock - COALESCE((SELECT SUM(l.quantity) FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id
            WHERE l.variant_id = v.id AND r.status = 'held' AND r.expires_at > {now}), 0))"
+    )
+}
+
+/// The full product matching `key` (a condition on `p` with one parameter) in one
+/// statement: its row and category, then its tags, images and variants as JSON
+/// arrays (columns 12 to 14), each in display order. Each list sorts in a subquery:
+/// the `libsql` client rejects `ORDER BY` inside an aggregate.
+pub fn detail_sql(key: &str) -> String {
+    format!(
+        "SELECT p.id, p.slug, p.title, p.description, p.status, p.min_price, p.max_price, p.created_at, p.updated_at,
+                c.id, c.slug, c.name,
+                (SELECT json_group_array(tag) FROM (SELECT tag FROM product_tags WHERE product_id = p.id ORDER BY tag)),
+                (SELECT json_group_array(json_array(url, alt))
+                    FROM (SELECT url, alt FROM product_images WHERE product_id = p.id ORDER BY position)),
+                (SELECT json_group_array(json_array(id, sku, price, available, options))
+                    FROM (SELECT v.id, v.sku, v.price, {} AS available, v.options FROM variants v
+                          WHERE v.product_id = p.id ORDER BY v.position, v.id))
+         FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {key}",
+        available_sql(now())
     )
 }
 
