@@ -56,12 +56,13 @@ async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> Api
     let p = rows
         .first()
         .ok_or_else(|| ApiError::not_found("no such product"))?;
-    let nested = |i: usize| serde_json::from_str::<Vec<Value>>(&p.text(i)).unwrap_or_default();
-    let images: Vec<Value> = nested(13)
+    let images: Vec<Value> = p
+        .json_list(13)
         .into_iter()
         .map(|i| json!({ "url": i[0], "alt": i[1] }))
         .collect();
-    let variants: Vec<Value> = nested(14)
+    let variants: Vec<Value> = p
+        .json_list(14)
         .into_iter()
         .map(|v| {
             json!({
@@ -80,7 +81,7 @@ async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> Api
     };
     Ok(json!({
         "id": p.int(0), "slug": p.text(1), "title": p.text(2), "description": p.text(3),
-        "status": p.text(4), "category": category, "tags": nested(12), "images": images,
+        "status": p.text(4), "category": category, "tags": p.json_list(12), "images": images,
         "variants": variants,
         "price": { "min": money(p.int(5)), "max": money(p.int(6)) },
         "in_stock": in_stock, "created_at": p.int(7), "updated_at": p.int(8),

@@ -199,6 +199,11 @@ pub trait RowExt {
     fn opt_text(&self, i: usize) -> Option<String>;
     /// A real column.
     fn real(&self, i: usize) -> f64;
+    /// A column holding a JSON array (a child list read with `json_group_array`
+    /// in the same statement), as its elements.
+    fn json_list(&self, i: usize) -> Vec<serde_json::Value> {
+        serde_json::from_str(&self.text(i)).unwrap_or_default()
+    }
 }
 
 impl RowExt for RowResult {

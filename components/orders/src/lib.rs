@@ -101,8 +101,7 @@ async fn load(db: &Db, id: i64) -> ApiResult<Value> {
         .ok_or_else(|| ApiError::not_found("no such order"))?;
     let currency = o.text(3);
     let money = |n: &Value| json!({ "amount": n.as_i64().unwrap_or(0), "currency": currency });
-    let nested = |i: usize| serde_json::from_str::<Vec<Vec<Value>>>(&o.text(i)).unwrap_or_default();
-    let lines: Vec<Value> = nested(17)
+    let lines: Vec<Value> = o.json_list(17)
         .iter()
         .map(|l| {
             json!({
@@ -112,11 +111,13 @@ async fn load(db: &Db, id: i64) -> ApiResult<Value> {
             })
         })
         .collect();
-    let timeline: Vec<Value> = nested(18)
+    let timeline: Vec<Value> = o
+        .json_list(18)
         .iter()
         .map(|e| json!({ "status": e[0], "note": e[1], "at": e[2] }))
         .collect();
-    let refunds: Vec<Value> = nested(19)
+    let refunds: Vec<Value> = o
+        .json_list(19)
         .iter()
         .map(|r| {
             json!({
