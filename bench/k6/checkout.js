@@ -6,7 +6,7 @@
 import { Trend } from 'k6/metrics';
 import { addToCart, buyableVariant, checkout, detail, learnCatalog, options as load, pick, signUp, think, viewCart } from './lib.js';
 
-export const options = load({ rate: 2, p95: 400, p99: 800 });
+export const options = load({ rate: 2, p95: 400, p99: 800, signUpP99: 800 });
 
 const toPaid = new Trend('checkout_to_paid', true);
 
