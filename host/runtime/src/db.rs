@@ -411,6 +411,17 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn connections_read_through_a_memory_map_and_a_small_page_cache() {
+        // The build's SQLite defaults (`LIBSQLITE3_FLAGS` in .cargo/config.toml).
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
+            .await
+            .unwrap();
+        assert_eq!(read_all(&db, "PRAGMA mmap_size").await, 256 << 20);
+        assert_eq!(read_all(&db, "PRAGMA cache_size").await, -512);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_slow_read_runs_off_the_worker_until_its_runs_are_fast_again() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
