@@ -227,7 +227,7 @@ def k6(binary, scenario, url, env, pid=None, metrics=None):
         "peak_rss_mb": peak[0] / 1024 if pid else None,
     }
     if "http_req_duration{sign_up:no}" in data:
-        others, signed = data["http_req_duration{sign_up:no}"], data["http_req_duration{sign_up:yes}"]
+        others, signed = data["http_req_duration{sign_up:no}"], data.get("http_req_duration{sign_up:yes}", {})
         sign_ups = data.get("sign_ups", {}).get("count", 0)
         result["without_sign_ups"] = {"p50_ms": others["med"], "p95_ms": others["p(95)"], "p99_ms": others["p(99)"]}
         result["sign_ups"] = {"count": sign_ups, "share": sign_ups / reqs["count"] if reqs["count"] else 0.0,

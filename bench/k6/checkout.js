@@ -1,6 +1,6 @@
 // Checkout: a new customer registers, fills a cart and pays with the sandbox card
 // (pm_card_visa, Idempotency-Key), then polls the order until it is paid.
-// Registering hashes a password (argon2id, ~40 ms), hence the looser latency thresholds.
+// Registering hashes a password (argon2id, about 20 ms of CPU), hence the looser latency thresholds.
 // Each order takes stock: a long run needs a catalog with deep stock (bench/run.py seeds one).
 // k6 run -e BASE_URL=http://127.0.0.1:3000 bench/k6/checkout.js
 import { Trend } from 'k6/metrics';
