@@ -12,7 +12,7 @@ when missing, seeds the catalog through the admin API (deep stock, so checkouts
 never run out), then records for each run requests per second,
 p50/p95/p99 latency, failed requests, the server's peak RSS and the runtime's
 instantiation time per request; once, the start-up time (process start to the
-first catalog answer on the seeded data), the peak RSS at 256 concurrent
+first catalog answer on the seeded data), the peak PSS and RSS at 256 concurrent
 connections and the shopper mix at 70% of its saturated rate. With `perf`
 available it also records a flame graph of the saturated shopper run (inferno,
 installed from crates.io into target/tools when missing).
@@ -148,6 +148,18 @@ def rss_kb(pid):
     return int(m.group(1)) if m else 0
 
 
+def pss_kb(pid):
+    """Proportional set size: like RSS, but a page mapped more than once (SQLite
+    maps its database file once per connection) counts once. Reading it walks
+    the process's page tables, so it is sampled less often than RSS."""
+    try:
+        rollup = pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    m = re.search(r"^Pss:\s+(\d+)", rollup, re.M)
+    return int(m.group(1)) if m else 0
+
+
 def seed_catalog(shop, products):
     """Adds `products` products (three variants each, deep stock) through the admin API."""
     token = call(f"{shop.url}/api/users/login", "POST", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})["access_token"]
@@ -185,15 +197,20 @@ def seed_catalog(shop, products):
     log(f"seeded {products:,} products in {time.time() - started:.0f} s")
 
 
-def k6(binary, scenario, url, env, pid=None, metrics=None):
-    """Runs one k6 scenario; returns its figures from the summary export."""
+def k6(binary, scenario, url, env, pid=None, metrics=None, pss=False):
+    """Runs one k6 scenario; returns its figures from the summary export. With
+    `pss`, also the server's peak PSS, sampled once a second."""
     with tempfile.NamedTemporaryFile(suffix=".json") as summary:
-        peak = [0]
+        peak = [0, 0]
         done = threading.Event()
 
         def sample():
+            ticks = 0
             while not done.wait(0.2):
                 peak[0] = max(peak[0], rss_kb(pid))
+                if pss and ticks % 5 == 0:
+                    peak[1] = max(peak[1], pss_kb(pid))
+                ticks += 1
 
         sampler = threading.Thread(target=sample, daemon=True)
         if pid:
@@ -226,6 +243,8 @@ def k6(binary, scenario, url, env, pid=None, metrics=None):
         "thresholds_passed": code == 0,
         "peak_rss_mb": peak[0] / 1024 if pid else None,
     }
+    if pid and pss:
+        result["peak_pss_mb"] = peak[1] / 1024
     if "http_req_duration{sign_up:no}" in data:
         others, signed = data["http_req_duration{sign_up:no}"], data.get("http_req_duration{sign_up:yes}", {})
         sign_ups = data.get("sign_ups", {}).get("count", 0)
@@ -474,10 +493,10 @@ def render(report):
         "| Figure | Value |",
         "|---|---:|",
         f"| Start-up, process start to first catalog answer (seeded data), ms | {report['startup_ms']:.0f} |",
-        f"| Peak RSS at 256 concurrent connections (browse), freshly started shop, MB | "
-        f"{report['rss_256_fresh']['peak_rss_mb']:.0f} |",
-        f"| Peak RSS at 256 concurrent connections (browse), after all the runs above, MB | "
-        f"{report['rss_256']['peak_rss_mb']:.0f} |",
+        f"| Peak PSS (RSS) at 256 concurrent connections (browse), freshly started shop, MB | "
+        f"{report['rss_256_fresh']['peak_pss_mb']:.0f} ({report['rss_256_fresh']['peak_rss_mb']:.0f}) |",
+        f"| Peak PSS (RSS) at 256 concurrent connections (browse), after all the runs above, MB | "
+        f"{report['rss_256']['peak_pss_mb']:.0f} ({report['rss_256']['peak_rss_mb']:.0f}) |",
     ]
     mix = report["shopper_70"]
     lines.append(f"| Shopper mix at 70% of saturation ({mix['RATE']} visits/s): p99 ms, errors | "
@@ -503,8 +522,8 @@ def render(report):
 
 def load_runs(k6_bin, shop, out, args):
     """Every k6 scenario against the running shop; returns the report's figures."""
-    measure = lambda scenario, env: k6(k6_bin, scenario, shop.url, {"DURATION": f"{args.duration}s", **env},
-                                       shop.proc.pid, shop.instantiation_seconds)
+    measure = lambda scenario, env, pss=False: k6(k6_bin, scenario, shop.url, {"DURATION": f"{args.duration}s", **env},
+                                                  shop.proc.pid, shop.instantiation_seconds, pss)
     runs = []
     for scenario, rates in RATES.items():
         for rate in rates:
@@ -513,7 +532,7 @@ def load_runs(k6_bin, shop, out, args):
     saturated = next(r for r in runs if r["scenario"] == "shopper" and r["MODE"] == "saturate")
     rate = max(1, round(0.7 * saturated["iterations_per_s"]))
     shopper_70 = measure("shopper", {"MODE": "rate", "RATE": rate, "VUS": 1024, "MAX_ERROR_RATE": 0, "P99_MS": 25})
-    rss_256 = measure("browse", {"MODE": "saturate", "VUS": 256})
+    rss_256 = measure("browse", {"MODE": "saturate", "VUS": 256}, pss=True)
     profile = {}
     profiler = threading.Thread(target=lambda: profile.update(
         svg=flame_graph(shop.proc.pid, args.duration, out.with_suffix(".svg"))))
@@ -562,7 +581,7 @@ def main():
             fresh = Shop(data_dir, seed=False)
             try:
                 load["rss_256_fresh"] = k6(k6_bin, "browse", fresh.url, {"DURATION": f"{args.duration}s", "MODE": "saturate", "VUS": 256},
-                                           fresh.proc.pid, fresh.instantiation_seconds)
+                                           fresh.proc.pid, fresh.instantiation_seconds, pss=True)
             finally:
                 fresh.stop()
         spin = None if only_native else run_spin(k6_bin, data_dir, args)
