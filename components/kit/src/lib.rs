@@ -28,6 +28,13 @@ pub mod types;
 
 pub use error::ApiError;
 
+/// Every component that links the kit allocates through talc instead of
+/// wasi-libc's dlmalloc: `malloc` and `free` were the largest share of a
+/// component's own CPU time in a product-detail profile (docs/performance.md).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The result of a handler step: a value, or the error the client gets.
 pub type ApiResult<T> = Result<T, ApiError>;
 

@@ -3,12 +3,17 @@
 //!
 //! It reads the way the shop's components do (`components/kit/src/db.rs`): the
 //! interface's one-call `execute`, which returns the whole result, rather than the
-//! streaming `execute-async`.
+//! streaming `execute-async`, and it allocates through talc, as the kit makes every
+//! shop component do.
 
 use spin_sdk::http::{IntoResponse, Request, StatusCode};
 use spin_sdk::http_service;
 use spin_sdk::sqlite::Value;
 use spin_sdk::sqlite::wit::sqlite::Connection;
+
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[http_service]
 async fn read(req: Request) -> impl IntoResponse {
