@@ -328,7 +328,7 @@ fn main() -> ExitCode {
 /// Turns transparent huge pages off for this process. mimalloc asks for them on
 /// its arenas, and a 2 MiB huge page stays resident while any of its 64 KiB
 /// pages is in use, so what a burst of requests allocated stayed resident after
-/// it: PSS 268-295 MB five seconds after a burst, against 154 MB without huge
+/// it: PSS 268-295 MB five seconds after a burst, against 158 MB without huge
 /// pages, and no measurable change in throughput (`docs/performance.md`).
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
