@@ -139,25 +139,25 @@ class Shop:
         stop(self.proc)
 
 
-def rss_kb(pid):
+def proc_kb(pid, file, field):
+    """A `<field>: <n> kB` line of `/proc/<pid>/<file>`, in kB (0 when gone)."""
     try:
-        status = pathlib.Path(f"/proc/{pid}/status").read_text()
+        text = pathlib.Path(f"/proc/{pid}/{file}").read_text()
     except OSError:
         return 0
-    m = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+    m = re.search(rf"^{field}:\s+(\d+)", text, re.M)
     return int(m.group(1)) if m else 0
+
+
+def rss_kb(pid):
+    return proc_kb(pid, "status", "VmRSS")
 
 
 def pss_kb(pid):
     """Proportional set size: like RSS, but a page mapped more than once (SQLite
     maps its database file once per connection) counts once. Reading it walks
     the process's page tables, so it is sampled less often than RSS."""
-    try:
-        rollup = pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    m = re.search(r"^Pss:\s+(\d+)", rollup, re.M)
-    return int(m.group(1)) if m else 0
+    return proc_kb(pid, "smaps_rollup", "Pss")
 
 
 def seed_catalog(shop, products):
