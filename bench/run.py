@@ -343,7 +343,9 @@ def native_requests(shop, products, rng):
     """The requests of each compared read, as (path, headers) pairs: 50 products,
     half by id and half by slug (ids 1 to 5 are demo products, with images); the
     NATIVE_SEARCHES and the next page of the first two; four guest carts of three
-    lines each, created through the shop's API, viewed for different countries."""
+    lines each, created through the shop's API, viewed for different countries:
+    plainly (the catalog's kept answers) and with `Cache-Control: no-cache` (the
+    catalog asked on every view)."""
     newest = call(f"{shop.url}/api/catalog/products?limit=1")["items"][0]["id"]
     ids = [*range(1, 6), *rng.sample(range(6, newest + 1), 45)]
     detail = [f"/api/catalog/products/{i}" for i in ids[:25]]
@@ -361,6 +363,7 @@ def native_requests(shop, products, rng):
         "product detail": [(path, None) for path in detail],
         "search": [(path, None) for path in search],
         "cart view": carts,
+        "cart view, catalog asked (no-cache)": [(path, {**h, "Cache-Control": "no-cache"}) for path, h in carts],
     }
 
 

@@ -125,7 +125,7 @@ async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> A
 }
 
 /// A variant as the catalog describes it to the cart.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
     pub id: i64,
     pub sku: String,

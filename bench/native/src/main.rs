@@ -91,12 +91,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/api/catalog/products/{id}", get(catalog::get))
         .with_state(catalog.clone());
     if let Some(path) = &args.cart_db {
-        let (rules, default_country) = cart::rules(&args.manifest)?;
+        let (rules, default_country, price_max_age) = cart::settings(&args.manifest)?;
         let state = Arc::new(cart::Cart {
             carts: Pool::open(path).await?,
             catalog,
             rules,
             default_country,
+            price_max_age,
         });
         app = app.merge(
             Router::new()

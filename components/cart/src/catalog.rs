@@ -10,7 +10,7 @@ use spin_sdk::http::{EmptyBody, Request};
 pub const CURRENCY: &str = "EUR";
 
 /// An amount as the catalog sends it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     /// Minor units.
     pub amount: i64,
@@ -18,8 +18,9 @@ pub struct Money {
     pub currency: String,
 }
 
-/// A variant as `GET /api/catalog/variants` describes it.
-#[derive(Debug, Clone, Deserialize)]
+/// A variant as `GET /api/catalog/variants` describes it; the cart keeps the
+/// last description per line in this form (`store::Cached`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     pub id: i64,
     pub sku: String,

@@ -12,9 +12,13 @@
 //!
 //! A shopper is either signed in (`Authorization: Bearer`, one cart per user) or a
 //! guest holding the opaque `X-Cart-Token` the first add returned. Prices,
-//! availability and status always come from the catalog (service chaining to
-//! `catalog.spin.internal`); the cart stores only variant ids, quantities and the
-//! price the shopper last saw, to say when it changed.
+//! availability and status come from the catalog (service chaining to
+//! `catalog.spin.internal`). The cart stores variant ids, quantities, the price
+//! the shopper last saw (to say when it changed) and the catalog's last answer
+//! per line: every change to a cart asks the catalog again, and a plain view
+//! shows that answer while it is younger than `cart_price_max_age` seconds or
+//! the request's `Cache-Control: max-age`, whichever is less (`no-cache`: ask
+//! now). Checkout asks with `no-cache`, so an order is priced from the catalog.
 
 mod catalog;
 mod pricing;
@@ -24,10 +28,10 @@ use edgecart_kit::auth::{self, Principal};
 use edgecart_kit::http::{Ctx, Reply, finish, json, no_content};
 use edgecart_kit::types::Quantity;
 use edgecart_kit::{ApiError, ApiResult};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use spin_sdk::http::{HeaderValue, IntoResponse, Method, Request, StatusCode};
-use store::{CartRef, Store};
+use store::{CartRef, Line, Store};
 
 #[spin_sdk::http_service]
 async fn handle(req: Request) -> impl IntoResponse {
@@ -112,100 +116,216 @@ fn country(ctx: &Ctx, default: &str) -> ApiResult<String> {
     Ok(c)
 }
 
-/// A cart with current catalog data as JSON; records the prices shown.
-async fn cart_body(
-    ctx: &Ctx,
-    store: &Store,
-    cart: Option<&CartRef>,
-    new_token: Option<String>,
-) -> ApiResult<Value> {
-    let rules = store.rules().await?;
-    let country = country(ctx, &rules.1)?;
-    let lines = match cart {
-        Some(c) => store.lines(c).await?,
-        None => Vec::new(),
-    };
-    let ids: Vec<i64> = lines.iter().map(|l| l.variant_id).collect();
-    let variants = catalog::variants(&ids).await?;
-    let mut out = Vec::new();
-    let mut subtotal: i64 = 0;
-    let mut item_count: i64 = 0;
-    for line in &lines {
-        let v = variants.iter().find(|v| v.id == line.variant_id);
-        let mut notices = Vec::new();
-        let value = match v {
-            Some(v) if v.status == "active" => {
-                if let Some(seen) = line.price_seen
-                    && seen != v.price.amount
-                {
-                    notices.push(json!({
-                        "code": "price_changed",
-                        "message": format!("the price changed from {} to {}", money_text(seen, &v.price.currency), money_text(v.price.amount, &v.price.currency)),
-                        "previous": { "amount": seen, "currency": v.price.currency },
-                    }));
-                }
-                if v.stock < line.quantity {
-                    notices.push(json!({
-                        "code": "insufficient_stock",
-                        "message": if v.stock == 0 { "out of stock".to_string() } else { format!("only {} left", v.stock) },
-                        "available": v.stock,
-                    }));
-                }
-                let line_total = v.price.amount * line.quantity;
-                subtotal += line_total;
-                item_count += line.quantity;
-                json!({
-                    "variant_id": v.id, "sku": v.sku, "product_id": v.product_id,
-                    "product_slug": v.product_slug, "title": v.product_title,
-                    "options": v.options, "image": v.image, "quantity": line.quantity,
-                    "available": v.stock, "unit_price": v.price,
-                    "line_total": { "amount": line_total, "currency": v.price.currency },
-                    "notices": notices,
-                })
-            }
-            _ => json!({
-                "variant_id": line.variant_id, "sku": v.map(|v| v.sku.clone()),
-                "product_id": v.map(|v| v.product_id), "product_slug": v.map(|v| v.product_slug.clone()),
-                "title": v.map(|v| v.product_title.clone()), "options": v.map(|v| v.options.clone()),
-                "image": v.and_then(|v| v.image.clone()), "quantity": line.quantity, "available": 0,
-                "unit_price": null, "line_total": null,
-                "notices": [{ "code": "unavailable", "message": "no longer sold: remove it to check out" }],
-            }),
-        };
-        out.push(value);
-    }
-    if let Some(c) = cart {
-        store.remember_prices(c, &lines, &variants).await?;
-    }
-    let t = rules.0.totals(subtotal, &country);
-    let money = |amount: i64| json!({ "amount": amount, "currency": catalog::CURRENCY });
-    let body = json!({
-        "cart_token": new_token,
-        "currency": catalog::CURRENCY,
-        "country": country,
-        "lines": out,
-        "item_count": item_count,
-        "subtotal": money(t.subtotal),
-        "shipping": money(t.shipping),
-        "tax_rate": pricing::format_rate(t.tax_rate),
-        "tax": money(t.tax),
-        "total": money(t.total),
-        "checkout_ready": !lines.is_empty() && out.iter().all(|l| l["notices"].as_array().is_none_or(|n| n.iter().all(|n| n["code"] == "price_changed"))),
-    });
-    Ok(body)
+/// Where a cart's rendering gets the variants of its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Ask the catalog: the cart just changed.
+    Catalog,
+    /// Reuse the catalog's last answers while they are young enough.
+    Recent,
 }
 
-/// The cart as a response; a new guest cart's token also goes in `X-Cart-Token`.
+/// How old (in seconds) a reused catalog answer may be: the configured age,
+/// lowered by the request's `Cache-Control` (`no-cache`, `no-store` or a
+/// `max-age` that does not parse: 0).
+fn max_age(ctx: &Ctx, configured: i64) -> i64 {
+    let Some(directives) = ctx.header("cache-control") else {
+        return configured;
+    };
+    directives
+        .split(',')
+        .map(|d| d.trim().to_ascii_lowercase())
+        .fold(configured, |age, d| match d.strip_prefix("max-age=") {
+            Some(n) => age.min(n.trim().parse::<i64>().map_or(0, |n| n.max(0))),
+            None if d == "no-cache" || d == "no-store" => 0,
+            None => age,
+        })
+}
+
+/// The catalog's kept answers for every line, if each is younger than
+/// `max_age` seconds at `now`.
+fn reusable(lines: &[Line], max_age: i64, now: i64) -> Option<Vec<catalog::Variant>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let cached = line.cached.as_ref().filter(|c| now - c.at < max_age)?;
+        out.extend(cached.variant.clone());
+    }
+    Some(out)
+}
+
+/// An amount in a response.
+#[derive(Serialize)]
+struct Amount<'a> {
+    amount: i64,
+    currency: &'a str,
+}
+
+/// One line of a cart response, borrowed from the catalog's answer so that a
+/// view allocates little.
+#[derive(Serialize)]
+struct LineView<'a> {
+    variant_id: i64,
+    sku: Option<&'a str>,
+    product_id: Option<i64>,
+    product_slug: Option<&'a str>,
+    title: Option<&'a str>,
+    options: Option<&'a Value>,
+    image: Option<&'a str>,
+    quantity: i64,
+    available: i64,
+    unit_price: Option<Amount<'a>>,
+    line_total: Option<Amount<'a>>,
+    notices: Vec<Value>,
+}
+
+/// A cart response (`Cart` in the OpenAPI document).
+#[derive(Serialize)]
+struct CartView<'a> {
+    cart_token: Option<&'a str>,
+    currency: &'static str,
+    country: &'a str,
+    lines: Vec<LineView<'a>>,
+    item_count: i64,
+    subtotal: Amount<'static>,
+    shipping: Amount<'static>,
+    tax_rate: String,
+    tax: Amount<'static>,
+    total: Amount<'static>,
+    checkout_ready: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merge_notices: Option<Vec<Value>>,
+}
+
+/// One line as shown: the catalog's answer `v` for it, its notices, and
+/// whether it can be bought as it is.
+fn line_view<'a>(line: &Line, v: Option<&'a catalog::Variant>) -> (LineView<'a>, bool) {
+    let Some(v) = v.filter(|v| v.status == "active") else {
+        let view = LineView {
+            variant_id: line.variant_id,
+            sku: v.map(|v| v.sku.as_str()),
+            product_id: v.map(|v| v.product_id),
+            product_slug: v.map(|v| v.product_slug.as_str()),
+            title: v.map(|v| v.product_title.as_str()),
+            options: v.map(|v| &v.options),
+            image: v.and_then(|v| v.image.as_deref()),
+            quantity: line.quantity,
+            available: 0,
+            unit_price: None,
+            line_total: None,
+            notices: vec![
+                json!({ "code": "unavailable", "message": "no longer sold: remove it to check out" }),
+            ],
+        };
+        return (view, false);
+    };
+    let currency = v.price.currency.as_str();
+    let mut notices = Vec::new();
+    if let Some(seen) = line.price_seen
+        && seen != v.price.amount
+    {
+        notices.push(json!({
+            "code": "price_changed",
+            "message": format!("the price changed from {} to {}", money_text(seen, currency), money_text(v.price.amount, currency)),
+            "previous": { "amount": seen, "currency": currency },
+        }));
+    }
+    let enough = v.stock >= line.quantity;
+    if !enough {
+        notices.push(json!({
+            "code": "insufficient_stock",
+            "message": if v.stock == 0 { "out of stock".to_string() } else { format!("only {} left", v.stock) },
+            "available": v.stock,
+        }));
+    }
+    let view = LineView {
+        variant_id: v.id,
+        sku: Some(&v.sku),
+        product_id: Some(v.product_id),
+        product_slug: Some(&v.product_slug),
+        title: Some(&v.product_title),
+        options: Some(&v.options),
+        image: v.image.as_deref(),
+        quantity: line.quantity,
+        available: v.stock,
+        unit_price: Some(Amount {
+            amount: v.price.amount,
+            currency,
+        }),
+        line_total: Some(Amount {
+            amount: v.price.amount * line.quantity,
+            currency,
+        }),
+        notices,
+    };
+    (view, enough)
+}
+
+/// A cart with the catalog's data as a response (a new guest cart's token also
+/// in `X-Cart-Token`); records what was shown.
 async fn render(
     ctx: &Ctx,
     store: &Store,
     cart: Option<&CartRef>,
-    new_token: Option<String>,
-    status: StatusCode,
+    (status, new_token): (StatusCode, Option<String>),
+    source: Source,
+    merge_notices: Option<Vec<Value>>,
 ) -> ApiResult<Reply> {
-    let body = cart_body(ctx, store, cart, new_token).await?;
+    let settings = store.settings().await?;
+    let country = country(ctx, &settings.default_country)?;
+    let lines = match cart {
+        Some(c) => store.lines(c).await?,
+        None => Vec::new(),
+    };
+    let at = edgecart_kit::now();
+    let kept = match source {
+        Source::Recent => reusable(&lines, max_age(ctx, settings.price_max_age), at),
+        Source::Catalog => None,
+    };
+    let variants = match kept {
+        Some(v) => v,
+        None => {
+            let ids: Vec<i64> = lines.iter().map(|l| l.variant_id).collect();
+            let v = catalog::variants(&ids).await?;
+            if let Some(c) = cart {
+                store.remember(c, &lines, &v, at).await?;
+            }
+            v
+        }
+    };
+    let mut out = Vec::with_capacity(lines.len());
+    let mut subtotal: i64 = 0;
+    let mut item_count: i64 = 0;
+    let mut ready = !lines.is_empty();
+    for line in &lines {
+        let (view, buyable) = line_view(line, variants.iter().find(|v| v.id == line.variant_id));
+        if let Some(total) = &view.line_total {
+            subtotal += total.amount;
+            item_count += line.quantity;
+        }
+        ready &= buyable;
+        out.push(view);
+    }
+    let t = settings.rules.totals(subtotal, &country);
+    let money = |amount: i64| Amount {
+        amount,
+        currency: catalog::CURRENCY,
+    };
+    let body = CartView {
+        cart_token: new_token.as_deref(),
+        currency: catalog::CURRENCY,
+        country: &country,
+        lines: out,
+        item_count,
+        subtotal: money(t.subtotal),
+        shipping: money(t.shipping),
+        tax_rate: pricing::format_rate(t.tax_rate),
+        tax: money(t.tax),
+        total: money(t.total),
+        checkout_ready: ready,
+        merge_notices,
+    };
     let mut reply = json(status, &body);
-    if let Some(t) = body["cart_token"].as_str()
+    if let Some(t) = &new_token
         && let Ok(v) = HeaderValue::from_str(t)
     {
         reply.headers_mut().insert("x-cart-token", v);
@@ -219,7 +339,15 @@ fn money_text(amount: i64, currency: &str) -> String {
 
 async fn view(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
     let cart = current(ctx, store).await?;
-    render(ctx, store, cart.as_ref(), None, StatusCode::OK).await
+    render(
+        ctx,
+        store,
+        cart.as_ref(),
+        (StatusCode::OK, None),
+        Source::Recent,
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -272,7 +400,15 @@ async fn add(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
     } else {
         StatusCode::OK
     };
-    render(ctx, store, Some(&cart), token, status).await
+    render(
+        ctx,
+        store,
+        Some(&cart),
+        (status, token),
+        Source::Catalog,
+        None,
+    )
+    .await
 }
 
 fn variant_id(raw: &str) -> ApiResult<i64> {
@@ -294,7 +430,15 @@ async fn set_quantity(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
     }
     check_available(id, i64::from(q.get())).await?;
     store.set(&cart, id, i64::from(q.get())).await?;
-    render(ctx, store, Some(&cart), None, StatusCode::OK).await
+    render(
+        ctx,
+        store,
+        Some(&cart),
+        (StatusCode::OK, None),
+        Source::Catalog,
+        None,
+    )
+    .await
 }
 
 async fn remove(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
@@ -305,7 +449,15 @@ async fn remove(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
     if !store.remove(&cart, id).await? {
         return Err(ApiError::not_found("this cart has no such line"));
     }
-    render(ctx, store, Some(&cart), None, StatusCode::OK).await
+    render(
+        ctx,
+        store,
+        Some(&cart),
+        (StatusCode::OK, None),
+        Source::Catalog,
+        None,
+    )
+    .await
 }
 
 async fn empty(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
@@ -346,9 +498,15 @@ async fn merge(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
         }
         store.delete_cart(&guest).await?;
     }
-    let mut body = cart_body(ctx, store, Some(&user_cart), None).await?;
-    body["merge_notices"] = Value::Array(notices);
-    Ok(json(StatusCode::OK, &body))
+    render(
+        ctx,
+        store,
+        Some(&user_cart),
+        (StatusCode::OK, None),
+        Source::Catalog,
+        Some(notices),
+    )
+    .await
 }
 
 /// `POST /internal/cart/users/{id}/clear {key, lines:[{variant_id, quantity}]}`:

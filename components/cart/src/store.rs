@@ -6,11 +6,12 @@ use crate::pricing::{Rules, parse_tax_rates};
 use edgecart_kit::db::{Db, Migration, RowExt, int, text};
 use edgecart_kit::{ApiError, ApiResult, now, token};
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "carts, lines, applied clears",
-    statements: &[
-        "CREATE TABLE carts (
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "carts, lines, applied clears",
+        statements: &[
+            "CREATE TABLE carts (
             id INTEGER PRIMARY KEY,
             user_id INTEGER UNIQUE,
             token_hash TEXT UNIQUE,
@@ -18,7 +19,7 @@ const MIGRATIONS: &[Migration] = &[Migration {
             updated_at INTEGER NOT NULL,
             CHECK ((user_id IS NULL) <> (token_hash IS NULL))
         )",
-        "CREATE TABLE cart_lines (
+            "CREATE TABLE cart_lines (
             cart_id INTEGER NOT NULL REFERENCES carts(id) ON DELETE CASCADE,
             variant_id INTEGER NOT NULL,
             quantity INTEGER NOT NULL CHECK (quantity > 0),
@@ -26,14 +27,23 @@ const MIGRATIONS: &[Migration] = &[Migration {
             added_at INTEGER NOT NULL,
             PRIMARY KEY (cart_id, variant_id)
         )",
-        "CREATE TABLE applied_clears (
+            "CREATE TABLE applied_clears (
             key TEXT PRIMARY KEY,
             user_id INTEGER NOT NULL,
             applied_at INTEGER NOT NULL
         )",
-        "CREATE INDEX carts_by_update ON carts(updated_at)",
-    ],
-}];
+            "CREATE INDEX carts_by_update ON carts(updated_at)",
+        ],
+    },
+    Migration {
+        version: 2,
+        name: "the catalog's last answer per line",
+        statements: &[
+            "ALTER TABLE cart_lines ADD COLUMN seen TEXT",
+            "ALTER TABLE cart_lines ADD COLUMN seen_at INTEGER",
+        ],
+    },
+];
 
 /// Guest carts untouched this long are deleted.
 const GUEST_CART_TTL: i64 = 30 * 24 * 3600;
@@ -51,6 +61,28 @@ pub struct Line {
     pub quantity: i64,
     /// The unit price the shopper last saw, to tell when it changed.
     pub price_seen: Option<i64>,
+    /// What the catalog said about the variant when the cart last asked.
+    pub cached: Option<Cached>,
+}
+
+/// The catalog's answer for one line, kept so that a cart view can be shown
+/// again without asking the catalog (`Store::remember`).
+#[derive(Debug, Clone)]
+pub struct Cached {
+    /// When the catalog answered, in seconds since the Unix epoch.
+    pub at: i64,
+    /// The variant as it was described, `None` when the catalog no longer had it.
+    pub variant: Option<Variant>,
+}
+
+/// What the cart's variables say.
+pub struct Settings {
+    pub rules: Rules,
+    /// The country when a request names none.
+    pub default_country: String,
+    /// How many seconds a cart view may show what the catalog last said
+    /// (`cart_price_max_age`; 0: ask every time).
+    pub price_max_age: i64,
 }
 
 /// The open database.
@@ -72,18 +104,15 @@ impl Store {
         })
     }
 
-    /// The pricing rules and the default country, from variables.
-    pub async fn rules(&self) -> ApiResult<(Rules, String)> {
+    /// The pricing rules, the default country and how long catalog answers
+    /// may be reused, from variables.
+    pub async fn settings(&self) -> ApiResult<Settings> {
         let number = |name: &'static str, v: String| {
             v.trim()
                 .parse::<i64>()
                 .ok()
                 .filter(|n| *n >= 0)
-                .ok_or_else(|| {
-                    ApiError::internal(format!(
-                        "variable {name} is not a whole number of minor units"
-                    ))
-                })
+                .ok_or_else(|| ApiError::internal(format!("variable {name} is not a whole number")))
         };
         let rules = Rules {
             flat_rate: number("shipping_flat_rate", variable("shipping_flat_rate").await?)?,
@@ -94,7 +123,11 @@ impl Store {
             tax_rates: parse_tax_rates(&variable("tax_rates").await?)
                 .map_err(|m| ApiError::internal(format!("variable tax_rates: {m}")))?,
         };
-        Ok((rules, variable("default_country").await?))
+        Ok(Settings {
+            rules,
+            default_country: variable("default_country").await?,
+            price_max_age: number("price_max_age", variable("price_max_age").await?)?,
+        })
     }
 
     async fn one(&self, sql: &str, param: spin_sdk::sqlite::Value) -> ApiResult<Option<CartRef>> {
@@ -162,7 +195,7 @@ impl Store {
         Ok(self
             .db
             .query(
-                "SELECT variant_id, quantity, price_seen FROM cart_lines WHERE cart_id = ? ORDER BY added_at, variant_id",
+                "SELECT variant_id, quantity, price_seen, seen, seen_at FROM cart_lines WHERE cart_id = ? ORDER BY added_at, variant_id",
                 [int(cart.id)],
             )
             .await?
@@ -171,6 +204,12 @@ impl Store {
                 variant_id: r.int(0),
                 quantity: r.int(1),
                 price_seen: r.opt_int(2),
+                // An answer that no longer parses is asked again.
+                cached: r.opt_int(4).zip(r.opt_text(3)).and_then(|(at, seen)| {
+                    serde_json::from_str(&seen)
+                        .ok()
+                        .map(|variant| Cached { at, variant })
+                }),
             })
             .collect())
     }
@@ -242,29 +281,59 @@ impl Store {
             .map(|_| ())
     }
 
-    /// Records the prices the shopper was just shown, writing only the lines
-    /// whose price changed since they last saw it (a repeat view writes nothing).
-    pub async fn remember_prices(
+    /// Keeps what the catalog just said about each line (`variants`, asked at
+    /// `at`) and the prices the shopper is being shown, in one transaction.
+    /// A line whose kept answer is the same and from the same second is left
+    /// alone, so repeated refreshes of an unchanged cart write nothing.
+    pub async fn remember(
         &self,
         cart: &CartRef,
         lines: &[Line],
         variants: &[Variant],
+        at: i64,
     ) -> ApiResult<()> {
-        for line in lines {
-            let Some(v) = variants.iter().find(|v| v.id == line.variant_id) else {
-                continue;
-            };
-            if line.price_seen == Some(v.price.amount) {
-                continue;
-            }
-            self.db
-                .exec(
-                    "UPDATE cart_lines SET price_seen = ? WHERE cart_id = ? AND variant_id = ? AND price_seen IS NOT ?",
-                    [int(v.price.amount), int(cart.id), int(v.id), int(v.price.amount)],
-                )
-                .await?;
+        let answer = |line: &Line| variants.iter().find(|v| v.id == line.variant_id);
+        let stale: Vec<&Line> = lines
+            .iter()
+            .filter(|line| {
+                let v = answer(line);
+                let kept = line.cached.as_ref();
+                kept.is_none_or(|c| c.at != at || c.variant.as_ref() != v)
+                    || v.is_some_and(|v| line.price_seen != Some(v.price.amount))
+            })
+            .collect();
+        if stale.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        self.db.begin().await?;
+        let result = async {
+            for line in stale {
+                let v = answer(line);
+                let seen = serde_json::to_string(&v)
+                    .map_err(|e| ApiError::internal(format!("catalog answer: {e}")))?;
+                self.db
+                    .exec(
+                        "UPDATE cart_lines SET price_seen = coalesce(?, price_seen), seen = ?, seen_at = ? WHERE cart_id = ? AND variant_id = ?",
+                        [
+                            v.map_or(spin_sdk::sqlite::Value::Null, |v| int(v.price.amount)),
+                            text(seen),
+                            int(at),
+                            int(cart.id),
+                            int(line.variant_id),
+                        ],
+                    )
+                    .await?;
+            }
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => self.db.commit().await,
+            Err(e) => {
+                self.db.rollback().await;
+                Err(e)
+            }
+        }
     }
 
     /// Subtracts bought quantities from a user's cart, once per key; returns

@@ -175,11 +175,13 @@ fn address(v: &Value) -> ApiResult<Value> {
     }
 }
 
-/// The shopper's cart, read from the cart component with the shopper's token.
+/// The shopper's cart, read from the cart component with the shopper's token;
+/// `no-cache` makes the cart ask the catalog now, so the order is priced from it.
 async fn cart(ctx: &Ctx, country: &str) -> ApiResult<Value> {
     let mut req = Request::get(format!(
         "http://cart.spin.internal/api/cart?country={country}"
-    ));
+    ))
+    .header("cache-control", "no-cache");
     if let Some(a) = ctx.header("authorization") {
         req = req.header("authorization", a);
     }

@@ -491,11 +491,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The shopper's cart with current prices, per-line notices and totals.
+         * The shopper's cart with the catalog's prices, per-line notices and totals.
          * @description Signed in (bearer token): the user's cart. Otherwise the guest cart named by
          *     `X-Cart-Token`; none or an unknown token is an empty cart. Prices, stock and
-         *     status are read from the catalog on every view; a price change since the
-         *     shopper last saw the line is told once (`price_changed`).
+         *     status are the catalog's answer from the cart's last change or refresh while
+         *     it is younger than the `cart_price_max_age` variable (seconds, default 60);
+         *     an older answer is asked again. A price change since the shopper last saw
+         *     the line is told once (`price_changed`).
          */
         get: operations["getCart"];
         put?: never;
@@ -2350,6 +2352,8 @@ export interface operations {
             header?: {
                 /** @description A guest cart's token, as returned when the cart was created. */
                 "X-Cart-Token"?: components["parameters"]["CartToken"];
+                /** @description `max-age=<seconds>` lowers the age of catalog data the view may show; `no-cache` (or `max-age=0`) asks the catalog now. It cannot raise `cart_price_max_age`. */
+                "Cache-Control"?: string;
             };
             path?: never;
             cookie?: never;

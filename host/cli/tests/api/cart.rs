@@ -1,7 +1,7 @@
 //! The cart component through `edgecart`, with the real catalog behind it.
 
 use crate::helpers::TestApp;
-use crate::shop::{SERVICE_TOKEN, spawn_shop};
+use crate::shop::{SERVICE_TOKEN, spawn_shop, spawn_shop_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -236,6 +236,15 @@ async fn quantities_are_validated_against_stock_and_lines_can_change_or_go() {
     assert_eq!(cleared.body["lines"], json!([]));
 }
 
+/// A signed-in customer's cart view, with extra request headers.
+async fn view(app: &TestApp, customer: &str, headers: &[(&str, &str)]) -> Value {
+    let a = app
+        .call_with(Method::GET, "/api/cart", Some(customer), None, headers)
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    a.body
+}
+
 #[tokio::test]
 async fn price_changes_and_withdrawn_products_show_as_line_notices() {
     let app = spawn_shop().await;
@@ -263,29 +272,32 @@ async fn price_changes_and_withdrawn_products_show_as_line_notices() {
         )
         .await;
     assert_eq!(patched.status, 200, "{}", patched.body);
-    let cart = app
-        .call(Method::GET, "/api/cart", Some(&customer), None)
-        .await;
-    let line = &cart.body["lines"][0];
+    let kept = view(&app, &customer, &[]).await;
+    assert_eq!(
+        amount(&kept["lines"][0]["unit_price"]),
+        1000,
+        "a plain view within cart_price_max_age shows the catalog's answer from the last add"
+    );
+    assert_eq!(kept["lines"][0]["notices"], json!([]));
+    let cart = view(&app, &customer, &[("cache-control", "max-age=0")]).await;
+    let line = &cart["lines"][0];
     assert_eq!(line["notices"][0]["code"], "price_changed");
     assert_eq!(amount(&line["notices"][0]["previous"]), 1000);
     assert_eq!(amount(&line["unit_price"]), 1200);
-    assert_eq!(amount(&cart.body["subtotal"]), 2200);
-    let again = app
-        .call(Method::GET, "/api/cart", Some(&customer), None)
-        .await;
+    assert_eq!(amount(&cart["subtotal"]), 2200);
+    let again = view(&app, &customer, &[]).await;
     assert_eq!(
-        again.body["lines"][0]["notices"],
+        again["lines"][0]["notices"],
         json!([]),
         "a change is told once"
     );
+    assert_eq!(
+        amount(&again["lines"][0]["unit_price"]),
+        1200,
+        "the answer just asked for is the one kept"
+    );
 
-    let mug_product = app
-        .call(Method::GET, "/api/cart", Some(&customer), None)
-        .await
-        .body["lines"][1]["product_id"]
-        .as_i64()
-        .unwrap();
+    let mug_product = again["lines"][1]["product_id"].as_i64().unwrap();
     let archived = app
         .call(
             Method::DELETE,
@@ -295,16 +307,51 @@ async fn price_changes_and_withdrawn_products_show_as_line_notices() {
         )
         .await;
     assert_eq!(archived.status, 200);
-    let cart = app
-        .call(Method::GET, "/api/cart", Some(&customer), None)
-        .await;
-    assert_eq!(cart.body["lines"][1]["notices"][0]["code"], "unavailable");
+    let cart = view(&app, &customer, &[("cache-control", "no-cache")]).await;
+    assert_eq!(cart["lines"][1]["notices"][0]["code"], "unavailable");
     assert_eq!(
-        amount(&cart.body["subtotal"]),
+        amount(&cart["subtotal"]),
         1200,
         "withdrawn lines do not count"
     );
-    assert_eq!(cart.body["checkout_ready"], false);
+    assert_eq!(cart["checkout_ready"], false);
+    let kept = view(&app, &customer, &[]).await;
+    assert_eq!(
+        kept["lines"][1]["notices"][0]["code"], "unavailable",
+        "a variant the catalog no longer sells is kept as such"
+    );
+}
+
+#[tokio::test]
+async fn with_cart_price_max_age_zero_every_view_asks_the_catalog() {
+    let app = spawn_shop_with(&[], &[("SPIN_VARIABLE_CART_PRICE_MAX_AGE", "0")]).await;
+    let admin = app.admin_token().await;
+    let tee = product(&app, &admin, "TEE-9", 1000, 5).await;
+    let customer = app.customer_token("bo@example.com").await;
+    let a = app
+        .call(
+            Method::POST,
+            "/api/cart/items",
+            Some(&customer),
+            Some(json!({ "variant_id": tee, "quantity": 3 })),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let patched = app
+        .call(
+            Method::PATCH,
+            &format!("/api/catalog/variants/{tee}"),
+            Some(&admin),
+            Some(json!({ "stock": 2 })),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let cart = view(&app, &customer, &[("cache-control", "max-age=600")]).await;
+    assert_eq!(
+        cart["lines"][0]["notices"][0]["code"], "insufficient_stock",
+        "a request cannot raise the configured age"
+    );
+    assert_eq!(cart["checkout_ready"], false);
 }
 
 #[tokio::test]
