@@ -1352,7 +1352,13 @@ async fn an_admin_removes_a_variant_unless_it_is_the_last_or_a_checkout_holds_it
     );
     assert_eq!(delete(ids[2], Some(admin.clone())).await.status, 404);
     let cart = app
-        .call(Method::GET, "/api/cart", Some(&customer), None)
+        .call_with(
+            Method::GET,
+            "/api/cart",
+            Some(&customer),
+            None,
+            &[("cache-control", "no-cache")],
+        )
         .await;
     assert_eq!(
         cart.body["lines"][0]["notices"][0]["code"], "unavailable",
