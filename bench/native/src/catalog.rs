@@ -6,7 +6,12 @@
 //!
 //! The SQL text and the order of the statements are the component's, copied: the
 //! component's modules are bound to spin-sdk, so they cannot be linked here. The
-//! benchmark runner compares both servers' answers before it measures them.
+//! detail's response types (`detail.rs`) depend on serde alone and are compiled
+//! in unchanged. The benchmark runner compares both servers' answers before it
+//! measures them.
+
+#[path = "../../../components/catalog/src/detail.rs"]
+mod detail;
 
 use crate::db::{Pool, RowExt, int, now, query, text};
 use crate::http::{ApiError, ApiResult, Query, anonymous, cached_json};
@@ -15,6 +20,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use detail::{Category, Columns, Product, parse_options};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -41,10 +47,6 @@ fn available_sql(now: i64) -> String {
     )
 }
 
-fn parse_options(raw: &str) -> Value {
-    serde_json::from_str(raw).unwrap_or_else(|_| json!({}))
-}
-
 /// `GET /api/catalog/products/{id-or-slug}`: an active product.
 pub async fn get(
     State(pool): State<Arc<Pool>>,
@@ -63,7 +65,7 @@ pub async fn get(
     } else {
         detail(&conn, "p.slug = ?", text(id_or_slug)).await?
     };
-    if body["status"] != "active" {
+    if !body.is_active() {
         return Err(ApiError::not_found("no such product"));
     }
     Ok(cached_json(&headers, &body, 30))
@@ -72,7 +74,7 @@ pub async fn get(
 /// The full product as the API shows it, found by `key` (`p.id = ?` or
 /// `p.slug = ?`) in the one statement that reads it and its tags, images and
 /// variants (`components/catalog/src/schema.rs`: `detail_sql`).
-async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> ApiResult<Value> {
+async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> ApiResult<Product> {
     let rows = query(
         conn,
         &format!(
@@ -93,35 +95,26 @@ async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> A
     let p = rows
         .first()
         .ok_or_else(|| ApiError::not_found("no such product"))?;
-    let nested = |i: usize| serde_json::from_str::<Vec<Value>>(&p.text(i)).unwrap_or_default();
-    let images: Vec<Value> = nested(13)
-        .into_iter()
-        .map(|i| json!({ "url": i[0], "alt": i[1] }))
-        .collect();
-    let variants: Vec<Value> = nested(14)
-        .into_iter()
-        .map(|v| {
-            json!({
-                "id": v[0], "sku": v[1], "price": money(v[2].as_i64().unwrap_or(0)),
-                "stock": v[3].as_i64().unwrap_or(0).max(0),
-                "options": parse_options(v[4].as_str().unwrap_or("")),
-            })
-        })
-        .collect();
-    let in_stock = variants
-        .iter()
-        .any(|v| v["stock"].as_i64().unwrap_or(0) > 0);
-    let category = match p.opt_int(9) {
-        Some(cid) => json!({ "id": cid, "slug": p.text(10), "name": p.text(11) }),
-        None => Value::Null,
+    let columns = Columns {
+        id: p.int(0),
+        slug: p.text(1),
+        title: p.text(2),
+        description: p.text(3),
+        status: p.text(4),
+        min_price: p.int(5),
+        max_price: p.int(6),
+        created_at: p.int(7),
+        updated_at: p.int(8),
+        category: p.opt_int(9).map(|id| Category {
+            id,
+            slug: p.text(10),
+            name: p.text(11),
+        }),
+        tags: p.text(12),
+        images: p.text(13),
+        variants: p.text(14),
     };
-    Ok(json!({
-        "id": p.int(0), "slug": p.text(1), "title": p.text(2), "description": p.text(3),
-        "status": p.text(4), "category": category, "tags": nested(12), "images": images,
-        "variants": variants,
-        "price": { "min": money(p.int(5)), "max": money(p.int(6)) },
-        "in_stock": in_stock, "created_at": p.int(7), "updated_at": p.int(8),
-    }))
+    Ok(Product::new(columns, CURRENCY))
 }
 
 /// A variant as the catalog describes it to the cart.

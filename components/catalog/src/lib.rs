@@ -10,6 +10,7 @@
 //! answer 304 to a matching `If-None-Match`.
 
 mod categories;
+mod detail;
 mod input;
 mod products;
 mod reservations;

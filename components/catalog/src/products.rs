@@ -1,6 +1,7 @@
 //! Products and variants: detail reads, admin writes, and the variant lookup
 //! the cart uses.
 
+use crate::detail::{Category, Columns, Product, parse_options};
 use crate::input::{self, CURRENCY, Errors, VariantIn};
 use crate::schema::{available_sql, detail_sql, transaction};
 use edgecart_kit::auth::{self, Principal, Role};
@@ -40,52 +41,38 @@ async fn find(db: &Db, id_or_slug: &str) -> ApiResult<(i64, String)> {
     .ok_or_else(|| ApiError::not_found("no such product"))
 }
 
-fn parse_options(raw: &str) -> Value {
-    serde_json::from_str(raw).unwrap_or_else(|_| json!({}))
-}
-
 /// The full product as the API shows it.
-pub async fn detail(db: &Db, id: i64) -> ApiResult<Value> {
+pub async fn detail(db: &Db, id: i64) -> ApiResult<Product> {
     detail_where(db, "p.id = ?", int(id)).await
 }
 
 /// The full product matching `key`, a fixed condition on `p` (see [`key`])
 /// whose one parameter is `value`.
-async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> ApiResult<Value> {
+async fn detail_where(db: &Db, key: &str, value: spin_sdk::sqlite::Value) -> ApiResult<Product> {
     let rows = db.query(&detail_sql(key), [value]).await?;
     let p = rows
         .first()
         .ok_or_else(|| ApiError::not_found("no such product"))?;
-    let images: Vec<Value> = p
-        .json_list(13)
-        .into_iter()
-        .map(|i| json!({ "url": i[0], "alt": i[1] }))
-        .collect();
-    let variants: Vec<Value> = p
-        .json_list(14)
-        .into_iter()
-        .map(|v| {
-            json!({
-                "id": v[0], "sku": v[1], "price": money(v[2].as_i64().unwrap_or(0)),
-                "stock": v[3].as_i64().unwrap_or(0).max(0),
-                "options": parse_options(v[4].as_str().unwrap_or("")),
-            })
-        })
-        .collect();
-    let in_stock = variants
-        .iter()
-        .any(|v| v["stock"].as_i64().unwrap_or(0) > 0);
-    let category = match p.opt_int(9) {
-        Some(cid) => json!({ "id": cid, "slug": p.text(10), "name": p.text(11) }),
-        None => Value::Null,
+    let columns = Columns {
+        id: p.int(0),
+        slug: p.text(1),
+        title: p.text(2),
+        description: p.text(3),
+        status: p.text(4),
+        min_price: p.int(5),
+        max_price: p.int(6),
+        created_at: p.int(7),
+        updated_at: p.int(8),
+        category: p.opt_int(9).map(|id| Category {
+            id,
+            slug: p.text(10),
+            name: p.text(11),
+        }),
+        tags: p.text(12),
+        images: p.text(13),
+        variants: p.text(14),
     };
-    Ok(json!({
-        "id": p.int(0), "slug": p.text(1), "title": p.text(2), "description": p.text(3),
-        "status": p.text(4), "category": category, "tags": p.json_list(12), "images": images,
-        "variants": variants,
-        "price": { "min": money(p.int(5)), "max": money(p.int(6)) },
-        "in_stock": in_stock, "created_at": p.int(7), "updated_at": p.int(8),
-    }))
+    Ok(Product::new(columns, CURRENCY))
 }
 
 /// `GET /products/{id-or-slug}`: public for active products, admins see all.
@@ -95,7 +82,7 @@ pub async fn get(ctx: &Ctx, db: &Db, id_or_slug: &str) -> ApiResult<Reply> {
     // Found by the statement that reads it: no separate lookup.
     let (key, value) = key(id_or_slug);
     let body = detail_where(db, key, value).await?;
-    if body["status"] != "active" && !is_admin {
+    if !body.is_active() && !is_admin {
         return Err(ApiError::not_found("no such product"));
     }
     Ok(if is_admin {
@@ -252,7 +239,7 @@ pub async fn create(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     }
 }
 
-async fn create_product(ctx: &Ctx, db: &Db) -> ApiResult<Value> {
+async fn create_product(ctx: &Ctx, db: &Db) -> ApiResult<Product> {
     let body = input::object(ctx.json()?)?;
     let mut e = Errors::default();
     input::only(
