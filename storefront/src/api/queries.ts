@@ -32,14 +32,16 @@ export function useProduct(idOrSlug: string) {
 /**
  * The cart (tax for `country` when given): the signed-in shopper's, or the
  * guest cart of this browser. Asked for once the session is restored, so a
- * signed-in shopper never sees the guest cart's count first.
+ * signed-in shopper never sees the guest cart's count first. The cart shows the
+ * catalog's prices from its last change for up to a minute; `fresh` asks the
+ * catalog now (`Cache-Control: no-cache`), as checkout does before paying.
  */
-export function useCart(country?: string) {
+export function useCart(country?: string, { fresh = false }: { fresh?: boolean } = {}) {
   const { status } = useSession();
   return useQuery({
     enabled: status !== 'restoring',
     queryKey: keys.cart(country),
-    queryFn: ({ signal }) => api.request('get', '/api/cart', { query: { country }, signal }),
+    queryFn: ({ signal }) => api.request('get', '/api/cart', { query: { country }, signal, ...(fresh ? { headers: { 'cache-control': 'no-cache' } } : {}) }),
     placeholderData: keepPreviousData,
   });
 }

@@ -124,7 +124,8 @@ function CheckoutForm({ failure, onPlace }: { failure: string | null; onPlace: (
   const [busy, setBusy] = useState(false);
   const submitting = useRef(false);
   const country = savedAddress?.country ?? form.values.country;
-  const cart = useCart(country);
+  // The totals the shopper confirms are the ones the order will charge.
+  const cart = useCart(country, { fresh: true });
 
   if (me.isPending || (cart.isPending && !cart.data)) return <Loading label="Preparing checkout…" />;
   if (cart.isError) return <ErrorState error={cart.error} retry={() => void cart.refetch()} />;
