@@ -6,12 +6,14 @@
 //!
 //! The SQL text and the order of the statements are the component's, copied: the
 //! component's modules are bound to spin-sdk, so they cannot be linked here. The
-//! detail's response types (`detail.rs`) depend on serde alone and are compiled
-//! in unchanged. The benchmark runner compares both servers' answers before it
-//! measures them.
+//! detail's response types (`detail.rs`) and the in-stock facet arithmetic
+//! (`facets.rs`) depend on serde alone and are compiled in unchanged. The
+//! benchmark runner compares both servers' answers before it measures them.
 
 #[path = "../../../components/catalog/src/detail.rs"]
 mod detail;
+#[path = "../../../components/catalog/src/facets.rs"]
+mod facets;
 
 use crate::db::{Pool, RowExt, int, now, query, text};
 use crate::http::{ApiError, ApiResult, Query, anonymous, cached_json};
@@ -44,6 +46,21 @@ fn available_sql(now: i64) -> String {
     format!(
         "(v.stock - COALESCE((SELECT SUM(l.quantity) FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id
            WHERE l.variant_id = v.id AND r.status = 'held' AND r.expires_at > {now}), 0))"
+    )
+}
+
+/// The ids of the products with no variant available at `now`
+/// (`schema.rs`: `out_of_stock_sql`).
+fn out_of_stock_sql(now: i64) -> String {
+    format!(
+        "SELECT c.product_id FROM (
+            SELECT product_id FROM variants WHERE stock <= 0
+            UNION
+            SELECT v.product_id FROM reservations r JOIN reservation_lines l ON l.reservation_id = r.id
+                JOIN variants v ON v.id = l.variant_id
+             WHERE r.status = 'held' AND r.expires_at > {now}) c
+         WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = c.product_id AND {} > 0)",
+        available_sql(now)
     )
 }
 
@@ -202,7 +219,19 @@ struct Filter {
     sql: String,
     params: Vec<libsql::Value>,
     fts: Option<String>,
-    cacheable: bool,
+    /// `in_stock=true`, kept apart from `sql` (`search.rs`: `Filter`).
+    in_stock: bool,
+}
+
+impl Filter {
+    /// The condition on `p` that selects the listing's products, stock included.
+    fn listing_sql(&self) -> String {
+        if self.in_stock {
+            format!("{} AND p.id NOT IN ({})", self.sql, out_of_stock_sql(now()))
+        } else {
+            self.sql.clone()
+        }
+    }
 }
 
 async fn category_id(conn: &libsql::Connection, raw: &str) -> ApiResult<Option<i64>> {
@@ -284,18 +313,11 @@ async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
             params.push(int(n));
         }
     }
-    let mut cacheable = true;
-    match q.param("in_stock") {
-        None | Some("false") => {}
-        Some("true") => {
-            cacheable = false;
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {} > 0)",
-                available_sql(now())
-            ));
-        }
+    let in_stock = match q.param("in_stock") {
+        None | Some("false") => false,
+        Some("true") => true,
         Some(_) => return Err(ApiError::field("in_stock", "must be true or false")),
-    }
+    };
     let mut option_filters = 0;
     for (k, v) in &q.0 {
         if let Some(name) = k.strip_prefix("option.") {
@@ -321,7 +343,7 @@ async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
         sql,
         params,
         fts,
-        cacheable,
+        in_stock,
     })
 }
 
@@ -438,7 +460,7 @@ pub async fn list(
         "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
                 {rank} AS rank
          FROM products p {ranks} LEFT JOIN categories c ON c.id = p.category_id WHERE {})",
-        f.sql
+        f.listing_sql()
     );
     if let Some(c) = &cursor {
         let key = match &c.key {
@@ -545,12 +567,24 @@ async fn decorate(conn: &libsql::Connection, items: &mut [Map<String, Value>]) -
     Ok(())
 }
 
-/// The listing's total and facets, through `listing_aggregates` (`search.rs`:
-/// `aggregates`).
+/// The listing's total and facets; with `in_stock=true`, those of every match
+/// less those of the matches out of stock (`search.rs`: `aggregates`).
 async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
-    if !f.cacheable {
-        return compute(conn, f).await;
+    let all = all_aggregates(conn, f).await?;
+    if !f.in_stock {
+        return Ok(all);
     }
+    let params: Vec<libsql::Value> = f.params.iter().chain(&f.params).cloned().collect();
+    let rows = query(conn, &out_of_stock_aggregates_sql(&f.sql, now()), params).await?;
+    let Some(r) = rows.first() else {
+        return Err(ApiError::internal("the listing aggregates returned no row"));
+    };
+    Ok(facets::in_stock(all, (r.int(0), facets(r))))
+}
+
+/// Every match's total and facets, through `listing_aggregates` (`search.rs`:
+/// `all_aggregates`).
+async fn all_aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
     let key = cache_key(f);
     let cached = query(
         conn,
@@ -605,9 +639,34 @@ fn cache_key(f: &Filter) -> String {
 
 /// The same statement as the catalog component's `aggregates_sql`.
 fn aggregates_sql(filter: &str) -> String {
+    summary_sql(
+        &format!(
+            "m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p WHERE {filter})"
+        ),
+        "(SELECT MIN(min_price) FROM m), (SELECT MAX(min_price) FROM m)",
+    )
+}
+
+/// The same statement as the catalog component's `out_of_stock_aggregates_sql`.
+fn out_of_stock_aggregates_sql(filter: &str, now: i64) -> String {
+    summary_sql(
+        &format!(
+            "o AS MATERIALIZED ({}),
+             m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p
+                                WHERE p.id IN (SELECT product_id FROM o) AND {filter}),
+             b AS MATERIALIZED (SELECT MIN(p.min_price) AS lo, MAX(p.min_price) AS hi FROM products p
+                                WHERE (SELECT COUNT(*) FROM m) > 0 AND p.id NOT IN (SELECT product_id FROM o) AND {filter})",
+            out_of_stock_sql(now)
+        ),
+        "(SELECT lo FROM b), (SELECT hi FROM b)",
+    )
+}
+
+/// The catalog component's `summary_sql`.
+fn summary_sql(ctes: &str, bounds: &str) -> String {
     format!(
-        "WITH m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p WHERE {filter})
-         SELECT (SELECT COUNT(*) FROM m), (SELECT MIN(min_price) FROM m), (SELECT MAX(min_price) FROM m),
+        "WITH {ctes}
+         SELECT (SELECT COUNT(*) FROM m), {bounds},
             (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'count', n))
              FROM (SELECT c.id, c.slug, c.name, k.n
                    FROM (SELECT category_id, COUNT(*) AS n FROM m GROUP BY category_id) k

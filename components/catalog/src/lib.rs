@@ -11,6 +11,7 @@
 
 mod categories;
 mod detail;
+mod facets;
 mod input;
 mod products;
 mod reservations;

@@ -14,9 +14,10 @@
 //! moved across the cursor.
 
 use crate::categories::DESCENDANTS;
+use crate::facets;
 use crate::input::CURRENCY;
 use crate::products::{admin_viewer, money};
-use crate::schema::available_sql;
+use crate::schema::{available_sql, out_of_stock_sql};
 use edgecart_kit::db::{Db, RowExt, int, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
 use edgecart_kit::paging;
@@ -64,9 +65,21 @@ struct Filter {
     sql: String,
     params: Vec<Sql>,
     fts: Option<String>,
-    /// False when the filter depends on stock, which changes without a new
-    /// catalog generation (checkouts, expiring holds).
-    cacheable: bool,
+    /// `in_stock=true`: kept apart from `sql`, as stock changes without a new
+    /// catalog generation (checkouts, expiring holds), so `sql` alone decides
+    /// the cached aggregates.
+    in_stock: bool,
+}
+
+impl Filter {
+    /// The condition on `p` that selects the listing's products, stock included.
+    fn listing_sql(&self) -> String {
+        if self.in_stock {
+            format!("{} AND p.id NOT IN ({})", self.sql, out_of_stock_sql(now()))
+        } else {
+            self.sql.clone()
+        }
+    }
 }
 
 fn bad(field: &str, msg: &str) -> ApiError {
@@ -152,18 +165,11 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
             params.push(int(n));
         }
     }
-    let mut cacheable = true;
-    match ctx.param("in_stock") {
-        None | Some("false") => {}
-        Some("true") => {
-            cacheable = false;
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {} > 0)",
-                available_sql(now())
-            ));
-        }
+    let in_stock = match ctx.param("in_stock") {
+        None | Some("false") => false,
+        Some("true") => true,
         Some(_) => return Err(bad("in_stock", "must be true or false")),
-    }
+    };
     let mut option_filters = 0;
     for (k, v) in &ctx.query {
         if let Some(name) = k.strip_prefix("option.") {
@@ -186,7 +192,7 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
         sql,
         params,
         fts,
-        cacheable,
+        in_stock,
     })
 }
 
@@ -269,7 +275,7 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
         "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
                 {rank} AS rank
          FROM products p {ranks} LEFT JOIN categories c ON c.id = p.category_id WHERE {})",
-        f.sql
+        f.listing_sql()
     );
     if let Some(c) = &cursor {
         let key = match &c.key {
@@ -375,13 +381,29 @@ async fn decorate(db: &Db, items: &mut [Map<String, Value>]) -> ApiResult<()> {
     Ok(())
 }
 
-/// The listing's total and facets: from `listing_aggregates` when an entry of
-/// the current catalog generation holds them, else computed and stored. Storing
-/// is best effort: a failed insert only means the next listing computes again.
+/// The listing's total and facets. With `in_stock=true`, those of every match
+/// less those of the matches out of stock (`facets::in_stock`), which are few
+/// and computed each time.
 async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
-    if !f.cacheable {
-        return compute(db, f).await;
+    let all = all_aggregates(db, f).await?;
+    if !f.in_stock {
+        return Ok(all);
     }
+    let params: Vec<Sql> = f.params.iter().chain(&f.params).cloned().collect();
+    let rows = db
+        .query(&out_of_stock_aggregates_sql(&f.sql, now()), params)
+        .await?;
+    let Some(r) = rows.first() else {
+        return Err(ApiError::internal("the listing aggregates returned no row"));
+    };
+    Ok(facets::in_stock(all, (r.int(0), facets(r))))
+}
+
+/// The total and facets of every match, stock aside: from `listing_aggregates`
+/// when an entry of the current catalog generation holds them, else computed
+/// and stored. Storing is best effort: a failed insert only means the next
+/// listing computes again.
+async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
     let key = cache_key(f);
     let cached = db
         .query(
@@ -450,9 +472,37 @@ fn cache_key(f: &Filter) -> String {
 /// libSQL backend) parses statements itself and rejects that form, and SQLite
 /// aggregates an ordered subquery's rows in order.
 fn aggregates_sql(filter: &str) -> String {
+    summary_sql(
+        &format!(
+            "m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p WHERE {filter})"
+        ),
+        "(SELECT MIN(min_price) FROM m), (SELECT MAX(min_price) FROM m)",
+    )
+}
+
+/// The SQL of the out-of-stock matches' total and facets, with the price bounds
+/// of the in-stock matches (only worked out when some match is out of stock).
+/// The filter appears twice: its parameters are given twice.
+fn out_of_stock_aggregates_sql(filter: &str, now: i64) -> String {
+    summary_sql(
+        &format!(
+            "o AS MATERIALIZED ({}),
+             m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p
+                                WHERE p.id IN (SELECT product_id FROM o) AND {filter}),
+             b AS MATERIALIZED (SELECT MIN(p.min_price) AS lo, MAX(p.min_price) AS hi FROM products p
+                                WHERE (SELECT COUNT(*) FROM m) > 0 AND p.id NOT IN (SELECT product_id FROM o) AND {filter})",
+            out_of_stock_sql(now)
+        ),
+        "(SELECT lo FROM b), (SELECT hi FROM b)",
+    )
+}
+
+/// The total, the price bounds (`bounds`: two columns) and the facets of the
+/// products in `m`, a CTE among `ctes`.
+fn summary_sql(ctes: &str, bounds: &str) -> String {
     format!(
-        "WITH m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p WHERE {filter})
-         SELECT (SELECT COUNT(*) FROM m), (SELECT MIN(min_price) FROM m), (SELECT MAX(min_price) FROM m),
+        "WITH {ctes}
+         SELECT (SELECT COUNT(*) FROM m), {bounds},
             (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'count', n))
              FROM (SELECT c.id, c.slug, c.name, k.n
                    FROM (SELECT category_id, COUNT(*) AS n FROM m GROUP BY category_id) k

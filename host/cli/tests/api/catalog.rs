@@ -646,19 +646,25 @@ async fn filters_and_facets_agree_with_a_brute_force_count() {
 }
 
 /// A listing's total and facets are cached per filter; after every kind of catalog
-/// write the cached answer must equal a fresh computation. `in_stock=true` is
-/// never cached, and every product here is in stock, so it is the oracle.
+/// write the cached answer must equal a fresh computation. The oracle is the
+/// same listing with a price bound no product reaches and no earlier request
+/// used, so its filter has never been cached.
 #[tokio::test]
 async fn cached_listing_aggregates_follow_every_catalog_write() {
     let app = spawn_shop().await;
     let admin = app.admin_token().await;
     let cached = "/api/catalog/products?tag=cachetest&limit=1";
-    let live = "/api/catalog/products?tag=cachetest&limit=1&in_stock=true";
+    let steps = std::cell::Cell::new(0_i64);
     let aggregates = |v: Value| json!([v["total"], v["facets"]]);
     let check = async |step: &str| {
+        steps.set(steps.get() + 1);
+        let live = format!(
+            "/api/catalog/products?tag=cachetest&limit=1&max_price={}",
+            1_000_000_000 + steps.get()
+        );
         let first = aggregates(app.get_json(cached).await);
         let again = aggregates(app.get_json(cached).await);
-        let fresh = aggregates(app.get_json(live).await);
+        let fresh = aggregates(app.get_json(&live).await);
         assert_eq!(first, fresh, "cached aggregates after {step}");
         assert_eq!(again, fresh, "aggregates served twice after {step}");
         fresh
@@ -903,6 +909,98 @@ async fn fifty_concurrent_reservations_for_ten_in_stock_hold_exactly_ten() {
         .await;
     assert_eq!(detail["variants"][0]["stock"], 0);
     assert_eq!(detail["in_stock"], false);
+}
+
+/// `in_stock=true` follows holds as they are placed, released and expire,
+/// in the items, the total and every facet (sold-out products are covered by
+/// the filter matrix above).
+#[tokio::test]
+async fn in_stock_listings_follow_holds_in_items_total_and_facets() {
+    let app = spawn_shop().await;
+    let admin = app.admin_token().await;
+    let product = |title: &str, sku: &str, price: i64, tag: &str, size: &str| {
+        json!({
+            "title": title, "status": "active", "tags": ["lantern", tag],
+            "variants": [{ "sku": sku, "price": price, "stock": 2, "options": { "size": size } }],
+        })
+    };
+    create(
+        &app,
+        &admin,
+        product("Brass lantern", "LAN-1", 2000, "brass", "S"),
+    )
+    .await;
+    let tin = create(
+        &app,
+        &admin,
+        product("Tin lantern", "LAN-2", 900, "tin", "M"),
+    )
+    .await;
+    let variant = tin["variants"][0]["id"].as_i64().unwrap();
+    let listing = async || {
+        app.get_json("/api/catalog/products?q=lantern&in_stock=true")
+            .await
+    };
+    let shown = |v: &Value| -> (i64, Vec<String>, Value, Value, i64) {
+        (
+            v["total"].as_i64().unwrap(),
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["title"].as_str().unwrap().to_string())
+                .collect(),
+            v["facets"]["tags"].clone(),
+            v["facets"]["options"].clone(),
+            v["facets"]["price"]["min"]["amount"].as_i64().unwrap(),
+        )
+    };
+    let both = shown(&listing().await);
+    assert_eq!(both.0, 2);
+    assert_eq!(both.4, 900);
+    let hold = |key: &str, ttl: i64| {
+        internal(
+            &app,
+            Method::POST,
+            "/internal/catalog/reservations",
+            Some(
+                json!({ "key": key, "ttl_seconds": ttl, "lines": [{ "variant_id": variant, "quantity": 2 }] }),
+            ),
+        )
+    };
+    let held = hold("lantern-1", 600).await;
+    assert_eq!(held.status, 201, "{}", held.body);
+    let brass_only = shown(&listing().await);
+    assert_eq!(
+        brass_only,
+        (
+            1,
+            vec!["Brass lantern".to_string()],
+            json!([{ "value": "brass", "count": 1 }, { "value": "lantern", "count": 1 }]),
+            json!({ "size": [{ "value": "S", "count": 1 }] }),
+            2000,
+        ),
+        "a product whose stock is all held is out of stock"
+    );
+    let all = app.get_json("/api/catalog/products?q=lantern").await;
+    assert_eq!(all["total"], 2, "without in_stock the held product stays");
+
+    let id = held.body["id"].as_i64().unwrap();
+    let released = internal(
+        &app,
+        Method::POST,
+        &format!("/internal/catalog/reservations/{id}/release"),
+        None,
+    )
+    .await;
+    assert_eq!(released.status, 200, "{}", released.body);
+    assert_eq!(shown(&listing().await), both, "a released hold returns it");
+
+    assert_eq!(hold("lantern-2", 1).await.status, 201);
+    assert_eq!(shown(&listing().await).0, 1);
+    // The server is a separate process on the real clock: one short wait.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(shown(&listing().await), both, "an expired hold returns it");
 }
 
 #[tokio::test]

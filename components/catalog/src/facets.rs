@@ -1,0 +1,109 @@
+//! A listing's aggregates for `in_stock=true`, derived from the aggregates of
+//! every match (cached per catalog generation) and those of the few matches
+//! that are out of stock.
+//!
+//! Every count in the facets counts products, and the in-stock and
+//! out-of-stock matches are disjoint, so the in-stock counts are the
+//! difference. Stock changes without a new catalog generation (checkouts,
+//! expiring holds), so only the small out-of-stock side is computed on each
+//! request. `bench/native` compiles this file in unchanged.
+
+use serde_json::Value;
+
+/// The total and facets of the in-stock matches: `all` (every match) less
+/// `gone` (the out-of-stock matches), whose `price` already holds the bounds of
+/// the in-stock matches. Entries whose count reaches 0 are dropped, and each
+/// list is ordered as the aggregate statement orders it: by count (most
+/// first), then by name or value.
+pub fn in_stock(all: (i64, Value), gone: (i64, Value)) -> (i64, Value) {
+    let (total, mut facets) = all;
+    let (gone_total, gone) = gone;
+    if gone_total == 0 {
+        return (total, facets);
+    }
+    subtract(&mut facets["categories"], &gone["categories"], "id", "name");
+    subtract(&mut facets["tags"], &gone["tags"], "value", "value");
+    if let (Some(options), Some(gone_options)) = (
+        facets["options"].as_object_mut(),
+        gone["options"].as_object(),
+    ) {
+        for (name, values) in gone_options {
+            if let Some(list) = options.get_mut(name) {
+                subtract(list, values, "value", "value");
+                if list.as_array().is_none_or(Vec::is_empty) {
+                    options.remove(name);
+                }
+            }
+        }
+    }
+    facets["price"] = gone["price"].clone();
+    (total - gone_total, facets)
+}
+
+/// Subtracts the counts of `gone` from the entries of `list` with the same
+/// `key`, drops the entries that reach 0, and orders by count, then `order`.
+fn subtract(list: &mut Value, gone: &Value, key: &str, order: &str) {
+    let (Some(entries), Some(gone)) = (list.as_array_mut(), gone.as_array()) else {
+        return;
+    };
+    for g in gone {
+        if let Some(e) = entries.iter_mut().find(|e| e[key] == g[key]) {
+            let left = e["count"].as_i64().unwrap_or(0) - g["count"].as_i64().unwrap_or(0);
+            e["count"] = Value::from(left);
+        }
+    }
+    entries.retain(|e| e["count"].as_i64().unwrap_or(0) > 0);
+    entries.sort_by(|a, b| {
+        let count = |e: &Value| e["count"].as_i64().unwrap_or(0);
+        count(b)
+            .cmp(&count(a))
+            .then_with(|| a[order].as_str().cmp(&b[order].as_str()))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_stock;
+    use serde_json::json;
+
+    #[test]
+    fn out_of_stock_counts_are_taken_away_and_the_order_kept() {
+        let all = json!({
+            "categories": [
+                { "id": 1, "slug": "a", "name": "Apparel", "count": 3 },
+                { "id": 2, "slug": "b", "name": "Books", "count": 2 },
+            ],
+            "tags": [{ "value": "eco", "count": 2 }, { "value": "sale", "count": 2 }],
+            "options": { "size": [{ "value": "M", "count": 3 }, { "value": "S", "count": 1 }] },
+            "price": { "min": null, "max": null },
+        });
+        let gone = json!({
+            "categories": [{ "id": 1, "slug": "a", "name": "Apparel", "count": 2 }],
+            "tags": [{ "value": "eco", "count": 1 }],
+            "options": { "size": [{ "value": "S", "count": 1 }, { "value": "M", "count": 1 }] },
+            "price": { "min": { "amount": 500, "currency": "EUR" }, "max": { "amount": 900, "currency": "EUR" } },
+        });
+        let (total, facets) = in_stock((5, all), (2, gone.clone()));
+        assert_eq!(total, 3);
+        assert_eq!(
+            facets,
+            json!({
+                "categories": [
+                    { "id": 2, "slug": "b", "name": "Books", "count": 2 },
+                    { "id": 1, "slug": "a", "name": "Apparel", "count": 1 },
+                ],
+                "tags": [{ "value": "sale", "count": 2 }, { "value": "eco", "count": 1 }],
+                "options": { "size": [{ "value": "M", "count": 2 }] },
+                "price": gone["price"],
+            })
+        );
+    }
+
+    #[test]
+    fn nothing_out_of_stock_changes_nothing() {
+        let all =
+            json!({ "categories": [], "tags": [], "options": {}, "price": { "min": 1, "max": 2 } });
+        let gone = json!({ "categories": [], "tags": [], "options": {}, "price": { "min": null, "max": null } });
+        assert_eq!(in_stock((4, all.clone()), (0, gone)), (4, all));
+    }
+}
