@@ -575,7 +575,12 @@ async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Va
         return Ok(all);
     }
     let params: Vec<libsql::Value> = f.params.iter().chain(&f.params).cloned().collect();
-    let rows = query(conn, &out_of_stock_aggregates_sql(&f.sql, now()), params).await?;
+    let rows = query(
+        conn,
+        &facets::out_of_stock_aggregates_sql(&f.sql, &out_of_stock_sql(now())),
+        params,
+    )
+    .await?;
     let Some(r) = rows.first() else {
         return Err(ApiError::internal("the listing aggregates returned no row"));
     };
@@ -637,52 +642,8 @@ fn cache_key(f: &Filter) -> String {
     json!([f.sql, params]).to_string()
 }
 
-/// The same statement as the catalog component's `aggregates_sql`.
-fn aggregates_sql(filter: &str) -> String {
-    summary_sql(
-        &format!(
-            "m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p WHERE {filter})"
-        ),
-        "(SELECT MIN(min_price) FROM m), (SELECT MAX(min_price) FROM m)",
-    )
-}
-
-/// The same statement as the catalog component's `out_of_stock_aggregates_sql`.
-fn out_of_stock_aggregates_sql(filter: &str, now: i64) -> String {
-    summary_sql(
-        &format!(
-            "o AS MATERIALIZED ({}),
-             m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p
-                                WHERE p.id IN (SELECT product_id FROM o) AND {filter}),
-             b AS MATERIALIZED (SELECT MIN(p.min_price) AS lo, MAX(p.min_price) AS hi FROM products p
-                                WHERE (SELECT COUNT(*) FROM m) > 0 AND p.id NOT IN (SELECT product_id FROM o) AND {filter})",
-            out_of_stock_sql(now)
-        ),
-        "(SELECT lo FROM b), (SELECT hi FROM b)",
-    )
-}
-
-/// The catalog component's `summary_sql`.
-fn summary_sql(ctes: &str, bounds: &str) -> String {
-    format!(
-        "WITH {ctes}
-         SELECT (SELECT COUNT(*) FROM m), {bounds},
-            (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'count', n))
-             FROM (SELECT c.id, c.slug, c.name, k.n
-                   FROM (SELECT category_id, COUNT(*) AS n FROM m GROUP BY category_id) k
-                   JOIN categories c ON c.id = k.category_id ORDER BY k.n DESC, c.name)),
-            (SELECT json_group_array(json_object('value', tag, 'count', n))
-             FROM (SELECT t.tag, COUNT(*) AS n FROM m CROSS JOIN product_tags t ON t.product_id = m.id
-                   GROUP BY t.tag ORDER BY n DESC, t.tag)),
-            (SELECT json_group_array(json_array(name, value, n))
-             FROM (SELECT o.name, o.value, COUNT(DISTINCT o.product_id) AS n
-                   FROM m CROSS JOIN variant_options o ON o.product_id = m.id
-                   GROUP BY o.name, o.value ORDER BY o.name, n DESC, o.value))"
-    )
-}
-
 async fn compute(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
-    let rows = query(conn, &aggregates_sql(&f.sql), f.params.clone()).await?;
+    let rows = query(conn, &facets::aggregates_sql(&f.sql), f.params.clone()).await?;
     let Some(r) = rows.first() else {
         return Err(ApiError::internal("the listing aggregates returned no row"));
     };

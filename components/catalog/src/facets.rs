@@ -1,14 +1,76 @@
-//! A listing's aggregates for `in_stock=true`, derived from the aggregates of
-//! every match (cached per catalog generation) and those of the few matches
-//! that are out of stock.
+//! A listing's aggregates: the statements that compute a total and facets,
+//! and, for `in_stock=true`, their derivation from the aggregates of every
+//! match (cached per catalog generation) and those of the few matches that are
+//! out of stock.
 //!
 //! Every count in the facets counts products, and the in-stock and
 //! out-of-stock matches are disjoint, so the in-stock counts are the
 //! difference. Stock changes without a new catalog generation (checkouts,
 //! expiring holds), so only the small out-of-stock side is computed on each
-//! request. `bench/native` compiles this file in unchanged.
+//! request. `bench/native` compiles this file in unchanged, so both run the
+//! same statements.
 
 use serde_json::Value;
+
+/// The SQL of a listing's total and facets: one statement, so one snapshot and
+/// one host call. The filter runs once, into the materialized `m`; each facet
+/// then joins from the matched products to its table by index, so its cost
+/// follows the number of matches, not the size of the catalog. `CROSS JOIN`
+/// fixes that order: SQLite cannot estimate the size of `m` and otherwise walks
+/// the whole tag and option indexes, probing `m` for each row. Option values
+/// count products, not variants, through one `COUNT(DISTINCT)` per group rather
+/// than a separate `DISTINCT` pass. For a word matching 880 of 10,000 products
+/// the statement takes 2.9 ms instead of 5.6 ms (SQLite 3.40 on this machine).
+/// Each facet is sorted in its subquery, not with `ORDER BY` inside
+/// `json_group_array`: the libSQL client (remote servers, replicas, Spin's
+/// libSQL backend) parses statements itself and rejects that form, and SQLite
+/// aggregates an ordered subquery's rows in order.
+pub fn aggregates_sql(filter: &str) -> String {
+    summary_sql(
+        &format!(
+            "m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p WHERE {filter})"
+        ),
+        "(SELECT MIN(min_price) FROM m), (SELECT MAX(min_price) FROM m)",
+    )
+}
+
+/// The SQL of the out-of-stock matches' total and facets, with the price bounds
+/// of the in-stock matches (only worked out when some match is out of stock).
+/// `out_of_stock` selects the ids of the products out of stock
+/// (`schema::out_of_stock_sql`). The filter appears twice: its parameters are
+/// given twice.
+pub fn out_of_stock_aggregates_sql(filter: &str, out_of_stock: &str) -> String {
+    summary_sql(
+        &format!(
+            "o AS MATERIALIZED ({out_of_stock}),
+             m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p
+                                WHERE p.id IN (SELECT product_id FROM o) AND {filter}),
+             b AS MATERIALIZED (SELECT MIN(p.min_price) AS lo, MAX(p.min_price) AS hi FROM products p
+                                WHERE (SELECT COUNT(*) FROM m) > 0 AND p.id NOT IN (SELECT product_id FROM o) AND {filter})"
+        ),
+        "(SELECT lo FROM b), (SELECT hi FROM b)",
+    )
+}
+
+/// The total, the price bounds (`bounds`: two columns) and the facets of the
+/// products in `m`, a CTE among `ctes`.
+fn summary_sql(ctes: &str, bounds: &str) -> String {
+    format!(
+        "WITH {ctes}
+         SELECT (SELECT COUNT(*) FROM m), {bounds},
+            (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'count', n))
+             FROM (SELECT c.id, c.slug, c.name, k.n
+                   FROM (SELECT category_id, COUNT(*) AS n FROM m GROUP BY category_id) k
+                   JOIN categories c ON c.id = k.category_id ORDER BY k.n DESC, c.name)),
+            (SELECT json_group_array(json_object('value', tag, 'count', n))
+             FROM (SELECT t.tag, COUNT(*) AS n FROM m CROSS JOIN product_tags t ON t.product_id = m.id
+                   GROUP BY t.tag ORDER BY n DESC, t.tag)),
+            (SELECT json_group_array(json_array(name, value, n))
+             FROM (SELECT o.name, o.value, COUNT(DISTINCT o.product_id) AS n
+                   FROM m CROSS JOIN variant_options o ON o.product_id = m.id
+                   GROUP BY o.name, o.value ORDER BY o.name, n DESC, o.value))"
+    )
+}
 
 /// The total and facets of the in-stock matches: `all` (every match) less
 /// `gone` (the out-of-stock matches), whose `price` already holds the bounds of
