@@ -11,7 +11,7 @@
 //! default so that a trapping or looping request never takes an innocent one down
 //! with it (`max_instance_concurrency` raises that).
 
-use crate::db::{Databases, DbGrants};
+use crate::db::{Access, BUSY_TIMEOUT, Databases, DbGrants};
 use crate::engine::{ComponentCache, EngineLimits, EpochTicker, new_engine};
 use crate::error::{ConfigErrors, json_error};
 use crate::files::{self, Preopen};
@@ -508,8 +508,11 @@ async fn open_databases(
         if let Some(db) = sqlite.by_label(label) {
             let sql = sql.clone();
             let run = db
-                .run(&sql, async {
+                .run(&sql, Access::Write, async {
+                    // Before serving, waiting on this thread for another
+                    // process's lock is fine, and a batch cannot be tried again.
                     let conn = db.checkout()?;
+                    conn.connection().busy_timeout(BUSY_TIMEOUT)?;
                     conn.connection().execute_batch(&sql).await.map(drop)
                 })
                 .await;

@@ -7,18 +7,30 @@
 //! statement at a time ([`Pooled`]) and keep the statements they have prepared, so
 //! a statement a component runs on every request is parsed once per connection.
 //!
-//! [`Db::run`] decides where database work runs. A statement that only reads is
-//! CPU work that never waits for another writer's lock (WAL readers do not block),
-//! so it runs inline on the calling worker, like any other computation. Anything
-//! else on a local file may sit in SQLite's busy wait, so it runs with the worker
-//! turned into a blocking thread for the duration (`block_in_place`: the runtime
-//! moves its other tasks to another worker) and never stalls other requests. So
-//! does a read whose recent runs have used more CPU than [`SLOW_READ`] on
-//! average (an aggregate over a large table): run inline it would hold up every
-//! request queued on that worker. The average decays, so a read that was slow
-//! once (its first run on a new connection parses the schema and the statement)
-//! goes back inline when its later runs are fast. A remote database is plain
-//! async I/O and is simply awaited.
+//! Writers to a local file in this process take turns ([`Db::turn`]) before
+//! SQLite sees them: a statement that may write waits, without holding a
+//! thread, until no other connection of this process is writing, and keeps its
+//! turn until its connection is out of any transaction. Left to SQLite, a
+//! writer that met the lock polled it from the busy handler, with sleeps that
+//! grow from 1 to 100 ms, on a thread of its own: under load, a few writers at
+//! once made tails of hundreds of milliseconds. In turns they go in arrival
+//! order, each as soon as the last is done. SQLite's lock still arbitrates
+//! between processes: a statement that finds the file locked by another one
+//! (`SQLITE_BUSY`; connections have no busy handler) is tried again after a
+//! pause that holds no thread ([`Tries`]).
+//!
+//! So a statement on a local file waits for no lock while it runs, and
+//! [`Db::run`] runs it inline on the calling worker, like any other
+//! computation, unless its recent runs have cost more than [`SLOW`] on
+//! average ([`Cost`]: CPU time for a read, such as an aggregate over a large
+//! table; wall time for a write, which includes its commit's `fsync`). Run
+//! inline, such a statement would hold up every request queued on that
+//! worker, so it runs with the worker turned into a blocking thread for the
+//! duration (`block_in_place`: the runtime moves its other tasks to another
+//! worker). The average decays, so a statement that was slow once (its first
+//! run on a new connection parses the schema and the statement) goes back
+//! inline when its later runs are fast. A remote database is plain async I/O
+//! and is simply awaited.
 
 use crate::runtime_config::DbBackend;
 use anyhow::Context as _;
@@ -27,18 +39,26 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// How long a writer waits for another writer's lock before `SQLITE_BUSY`.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a statement waits for another writer's lock before `SQLITE_BUSY`.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait between two tries of a statement that found the
+/// database locked by another process.
+const MAX_BUSY_PAUSE: Duration = Duration::from_millis(100);
 /// Idle connections kept per database.
 const IDLE_CONNECTIONS: usize = 8;
 /// Prepared statements kept per connection, most recently used first.
 const STATEMENTS_PER_CONNECTION: usize = 32;
-/// A read whose recent runs average more CPU time than this runs off the worker.
-const SLOW_READ: Duration = Duration::from_millis(1);
-/// Distinct slow reads tracked per database (beyond that, they run inline).
-const SLOW_READS_KEPT: usize = 512;
-/// Weight of the newest run in a tracked read's average, as 1/n.
-const SLOW_READ_WEIGHT: u32 = 8;
+/// A statement whose recent runs average more than this ([`Cost`]) runs off
+/// the worker.
+const SLOW: Duration = Duration::from_millis(1);
+/// Distinct slow statements tracked per database (beyond that, they run inline).
+const SLOW_KEPT: usize = 512;
+/// Weight of the newest run in a tracked statement's average, as 1/n.
+const SLOW_WEIGHT: u32 = 8;
+/// SQLite's result code for a database locked by another connection.
+const SQLITE_BUSY: i32 = 5;
+/// `SQLITE_BUSY` for a transaction whose snapshot is older than the last write.
+const SQLITE_BUSY_SNAPSHOT: i32 = SQLITE_BUSY | (2 << 8);
 
 /// One opened database.
 pub struct Db {
@@ -46,9 +66,13 @@ pub struct Db {
     database: libsql::Database,
     local: bool,
     idle: Mutex<Vec<Pooled>>,
-    /// Reads seen to take longer than [`SLOW_READ`], with the decaying average
-    /// CPU time of their runs since; dropped once it falls to a quarter of it.
-    slow_reads: Mutex<HashMap<String, Duration>>,
+    /// Statements seen to cost more than [`SLOW`], with the decaying average
+    /// cost of their runs since; dropped once it falls to a quarter of it.
+    slow: Mutex<HashMap<String, Duration>>,
+    /// This process's writers to a local file, one at a time (see the module
+    /// documentation); `None` for a server or a replica, whose writes the
+    /// server orders.
+    writers: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -60,6 +84,7 @@ impl std::fmt::Debug for Db {
 impl Db {
     /// Opens `label` with `backend`; default files live under `dir`.
     pub async fn open(label: &str, backend: &DbBackend, dir: &Path) -> anyhow::Result<Db> {
+        let file = matches!(backend, DbBackend::Local { .. });
         let (database, local) = match backend {
             DbBackend::Local { path } => {
                 let path = path
@@ -109,8 +134,36 @@ impl Db {
             database,
             local,
             idle: Mutex::new(Vec::new()),
-            slow_reads: Mutex::new(HashMap::new()),
+            slow: Mutex::new(HashMap::new()),
+            writers: file.then(|| Arc::new(tokio::sync::Semaphore::new(1))),
         })
+    }
+
+    /// Waits for this process's turn to write when `access` may write and
+    /// `conn` does not hold the turn already; it keeps it until it is out of
+    /// any transaction ([`Pooled::settle`]). A turn not given within SQLite's
+    /// own busy timeout fails as SQLite would, with `SQLITE_BUSY`.
+    pub async fn turn(&self, conn: &mut Pooled, access: Access) -> Result<(), libsql::Error> {
+        let Some(writers) = &self.writers else {
+            return Ok(());
+        };
+        if access == Access::Read || conn.turn.is_some() {
+            return Ok(());
+        }
+        match tokio::time::timeout(BUSY_TIMEOUT, writers.clone().acquire_owned()).await {
+            Ok(Ok(turn)) => {
+                conn.turn = Some(turn);
+                Ok(())
+            }
+            _ => Err(libsql::Error::SqliteFailure(
+                SQLITE_BUSY,
+                format!(
+                    "database is locked: another writer held `{}` for {} s",
+                    self.label,
+                    BUSY_TIMEOUT.as_secs()
+                ),
+            )),
+        }
     }
 
     /// A connection from the idle pool, or a new one.
@@ -118,78 +171,142 @@ impl Db {
         if let Some(c) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             return Ok(c);
         }
+        // No busy handler: a statement that finds the file locked by another
+        // process waits in [`Db::run`], not on the thread it runs on.
         let conn = self.database.connect()?;
-        if self.local {
-            conn.busy_timeout(BUSY_TIMEOUT)?;
-        }
         Ok(Pooled {
             conn,
             statements: self.local.then(VecDeque::new),
+            turn: None,
         })
     }
 
     /// Returns a connection to the idle pool. A connection left inside a
     /// transaction is dropped instead, which rolls the transaction back.
-    pub fn checkin(&self, conn: Pooled) {
+    pub fn checkin(&self, mut conn: Pooled) {
         if !conn.conn.is_autocommit() {
             return;
         }
+        conn.turn = None;
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         if idle.len() < IDLE_CONNECTIONS {
             idle.push(conn);
         }
     }
 
-    /// Runs `work`, which executes `sql` on this database, where it belongs (see
-    /// the module documentation). Needs the multi-threaded runtime, which
-    /// `edgecart` uses.
-    pub async fn run<F: Future>(&self, sql: &str, work: F) -> F::Output {
-        if !self.local {
+    /// Runs `work`, which executes `sql` (an `access`) on this database, where
+    /// it belongs (see the module documentation). Needs the multi-threaded
+    /// runtime, which `edgecart` uses.
+    pub async fn run<F: Future>(&self, sql: &str, access: Access, work: F) -> F::Output {
+        // A server orders its own writers, and a replica forwards writes to
+        // one: both are plain async I/O.
+        if !self.local || (access == Access::Write && self.writers.is_none()) {
             return work.await;
         }
-        let write = Access::of(sql) == Access::Write;
-        let tracked = if write { None } else { self.slow_read(sql) };
-        let blocking = write || tracked.is_some_and(|cpu| cpu > SLOW_READ);
-        // CPU time of this thread, not wall time: a read that was merely
-        // preempted under load is not slow. `block_in_place` keeps the work on
-        // this thread, so the clock covers it there too.
-        let thread_cpu = || cpu_time::ThreadTime::now().as_duration();
-        let started = thread_cpu();
+        let tracked = self.slow(sql);
+        let blocking = tracked.is_some_and(|cost| cost > SLOW);
+        let started = Cost::start(access);
         let out = if blocking {
             tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(work))
         } else {
             work.await
         };
-        let cpu = thread_cpu().saturating_sub(started);
-        // A fast read nobody tracks, the common case, takes no lock here.
-        if !write && (tracked.is_some() || cpu > SLOW_READ) {
-            self.observe_read(sql, cpu);
+        let cost = started.stop();
+        // A fast statement nobody tracks, the common case, takes no lock here.
+        if tracked.is_some() || cost > SLOW {
+            self.observe(sql, cost);
         }
         out
     }
 
-    /// The average CPU time of a tracked slow read.
-    fn slow_read(&self, sql: &str) -> Option<Duration> {
-        let slow = self.slow_reads.lock().unwrap_or_else(|p| p.into_inner());
+    /// Counts the tries of one statement ([`Tries::again`]).
+    pub fn tries(&self) -> Tries {
+        Tries {
+            file: self.writers.is_some(),
+            waited: Duration::ZERO,
+            pause: Duration::from_millis(1),
+        }
+    }
+
+    /// The average cost of a tracked slow statement.
+    fn slow(&self, sql: &str) -> Option<Duration> {
+        let slow = self.slow.lock().unwrap_or_else(|p| p.into_inner());
         slow.get(sql).copied()
     }
 
-    /// Folds one run's CPU time into the read's average: a run over
-    /// [`SLOW_READ`] starts tracking it, and it is forgotten once fast again.
-    fn observe_read(&self, sql: &str, cpu: Duration) {
-        let mut slow = self.slow_reads.lock().unwrap_or_else(|p| p.into_inner());
+    /// Folds one run's cost into the statement's average: a run over [`SLOW`]
+    /// starts tracking it, and it is forgotten once fast again.
+    fn observe(&self, sql: &str, cost: Duration) {
+        let mut slow = self.slow.lock().unwrap_or_else(|p| p.into_inner());
         let tracked = slow.len();
         match slow.get_mut(sql) {
             Some(average) => {
-                *average = (*average * (SLOW_READ_WEIGHT - 1) + cpu) / SLOW_READ_WEIGHT;
-                if *average < SLOW_READ / 4 {
+                *average = (*average * (SLOW_WEIGHT - 1) + cost) / SLOW_WEIGHT;
+                if *average < SLOW / 4 {
                     slow.remove(sql);
                 }
             }
-            None if cpu > SLOW_READ && tracked < SLOW_READS_KEPT => {
-                slow.insert(sql.to_string(), cpu);
+            None if cost > SLOW && tracked < SLOW_KEPT => {
+                slow.insert(sql.to_string(), cost);
             }
             None => {}
+        }
+    }
+}
+
+/// The tries of one statement on a database that another process may hold
+/// locked.
+#[derive(Debug)]
+pub struct Tries {
+    file: bool,
+    waited: Duration,
+    pause: Duration,
+}
+
+impl Tries {
+    /// Whether a statement that ended with `out` should run again: on a local
+    /// file, while SQLite answers that another process holds the lock
+    /// (`SQLITE_BUSY`), for up to [`BUSY_TIMEOUT`], after a pause that holds
+    /// no thread. The statement must not have handed out any of its rows.
+    pub async fn again<T>(&mut self, out: &Result<T, libsql::Error>) -> bool {
+        let busy = matches!(out, Err(libsql::Error::SqliteFailure(code, _))
+            // A snapshot too old to write from stays so: its transaction has
+            // to start again.
+            if code & 0xff == SQLITE_BUSY && *code != SQLITE_BUSY_SNAPSHOT);
+        if !self.file || !busy || self.waited >= BUSY_TIMEOUT {
+            return false;
+        }
+        tokio::time::sleep(self.pause).await;
+        self.waited += self.pause;
+        self.pause = (self.pause * 2).min(MAX_BUSY_PAUSE);
+        true
+    }
+}
+
+/// What a statement costs the thread it runs on. A read costs its CPU time,
+/// not wall time: a read that was merely preempted under load is not slow. A
+/// write costs its wall time, which includes the `fsync` of its commit, when
+/// the thread waits on the disk. `block_in_place` keeps the work on this
+/// thread, so both clocks cover it there too.
+enum Cost {
+    Cpu(Duration),
+    Wall(std::time::Instant),
+}
+
+impl Cost {
+    fn start(access: Access) -> Cost {
+        match access {
+            Access::Read => Cost::Cpu(cpu_time::ThreadTime::now().as_duration()),
+            Access::Write => Cost::Wall(std::time::Instant::now()),
+        }
+    }
+
+    fn stop(self) -> Duration {
+        match self {
+            Cost::Cpu(started) => cpu_time::ThreadTime::now()
+                .as_duration()
+                .saturating_sub(started),
+            Cost::Wall(started) => started.elapsed(),
         }
     }
 }
@@ -197,25 +314,113 @@ impl Db {
 /// What a statement does to its database, as far as scheduling is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Only reads (a `SELECT`): never waits for a lock in WAL mode.
+    /// Only reads (a `SELECT`, `VALUES`, or either after `WITH` common table
+    /// expressions): never waits for a lock in WAL mode.
     Read,
     /// Anything else, including transaction control and DDL.
     Write,
 }
 
 impl Access {
-    /// Classifies `sql` by its first keyword; anything unclear counts as a write.
+    /// Classifies `sql` by its first keyword, or after `WITH` by the first
+    /// keyword outside the common table expressions; anything unclear counts
+    /// as a write.
     pub fn of(sql: &str) -> Access {
-        let head = sql.trim_start().as_bytes();
-        if head.len() > 6
-            && head[..6].eq_ignore_ascii_case(b"select")
-            && !head[6].is_ascii_alphanumeric()
-            && head[6] != b'_'
-        {
-            Access::Read
+        let mut words = TopLevelWords::new(sql);
+        let first = words.next();
+        let main = if first.is_some_and(|w| w.eq_ignore_ascii_case("with")) {
+            words.find(|w| {
+                ["select", "values", "insert", "update", "delete", "replace"]
+                    .iter()
+                    .any(|k| w.eq_ignore_ascii_case(k))
+            })
         } else {
-            Access::Write
+            first
+        };
+        match main {
+            Some(w) if w.eq_ignore_ascii_case("select") || w.eq_ignore_ascii_case("values") => {
+                Access::Read
+            }
+            _ => Access::Write,
         }
+    }
+}
+
+/// The words of a statement outside parentheses, quotes and comments, so that
+/// the keywords of a `WITH` statement's body stand out from its expressions.
+/// A statement that does not scan cleanly (an unclosed quote or comment) ends
+/// early, which [`Access::of`] takes for a write.
+struct TopLevelWords<'a> {
+    sql: &'a str,
+    at: usize,
+    depth: usize,
+}
+
+impl<'a> TopLevelWords<'a> {
+    fn new(sql: &'a str) -> Self {
+        TopLevelWords {
+            sql,
+            at: 0,
+            depth: 0,
+        }
+    }
+
+    /// The index just past the quote or comment that starts at `at`: `at`
+    /// itself when none starts there, `None` when it never closes. A doubled
+    /// quote inside a string scans as two adjacent strings.
+    fn past_quote(&self, at: usize) -> Option<usize> {
+        let rest = &self.sql[at..];
+        let (open, close) = match rest.as_bytes()[0] {
+            b'\'' => (1, "'"),
+            b'"' => (1, "\""),
+            b'`' => (1, "`"),
+            b'[' => (1, "]"),
+            b'-' if rest.starts_with("--") => {
+                return Some(rest.find('\n').map_or(self.sql.len(), |n| at + n + 1));
+            }
+            b'/' if rest.starts_with("/*") => (2, "*/"),
+            _ => return Some(at),
+        };
+        rest[open..]
+            .find(close)
+            .map(|end| at + open + end + close.len())
+    }
+}
+
+impl<'a> Iterator for TopLevelWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.sql.as_bytes();
+        while self.at < bytes.len() {
+            let c = bytes[self.at];
+            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+            match c {
+                b'(' => {
+                    self.depth += 1;
+                    self.at += 1;
+                }
+                b')' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.at += 1;
+                }
+                b'\'' | b'"' | b'`' | b'[' | b'-' | b'/' => {
+                    let past = self.past_quote(self.at)?;
+                    self.at = if past == self.at { past + 1 } else { past };
+                }
+                c if word(c) => {
+                    let start = self.at;
+                    while self.at < bytes.len() && word(bytes[self.at]) {
+                        self.at += 1;
+                    }
+                    if self.depth == 0 {
+                        return Some(&self.sql[start..self.at]);
+                    }
+                }
+                _ => self.at += 1,
+            }
+        }
+        None
     }
 }
 
@@ -225,6 +430,9 @@ pub struct Pooled {
     /// Prepared statements by SQL text; `None` for a remote database, where a
     /// statement is not parsed locally.
     statements: Option<VecDeque<(String, libsql::Statement)>>,
+    /// This process's turn to write, held from a write until the connection
+    /// is out of any transaction ([`Db::turn`]).
+    turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// A statement running on a [`Pooled`] connection: read its `rows`, then hand it
@@ -307,6 +515,15 @@ impl Pooled {
             statement.reset();
             statements.push_front((text, statement));
             statements.truncate(STATEMENTS_PER_CONNECTION);
+        }
+        self.settle();
+    }
+
+    /// Gives up the turn to write unless a transaction is open: called after
+    /// every statement, whether it succeeded or not.
+    pub fn settle(&mut self) {
+        if self.conn.is_autocommit() {
+            self.turn = None;
         }
     }
 }
@@ -398,16 +615,152 @@ mod tests {
     use super::*;
 
     async fn read_all(db: &Db, sql: &str) -> i64 {
-        db.run(sql, async {
-            let mut conn = db.checkout().unwrap();
-            let mut running = conn.query(sql, Vec::new()).await.unwrap();
-            let row = running.rows.next().await.unwrap().unwrap();
-            let n = row.get::<i64>(0).unwrap();
-            conn.finish(running);
-            db.checkin(conn);
-            n
-        })
-        .await
+        let mut conn = db.checkout().unwrap();
+        let n = db
+            .run(sql, Access::of(sql), async {
+                let mut running = conn.query(sql, Vec::new()).await.unwrap();
+                let row = running.rows.next().await.unwrap().unwrap();
+                let n = row.get::<i64>(0).unwrap();
+                conn.finish(running);
+                n
+            })
+            .await;
+        db.checkin(conn);
+        n
+    }
+
+    /// Runs `sql` on `conn` in this process's turn, trying again while
+    /// another process holds the file, as the sqlite capability does.
+    async fn write(db: &Db, conn: &mut Pooled, sql: &str) -> Result<(), libsql::Error> {
+        db.turn(conn, Access::of(sql)).await?;
+        let mut tries = db.tries();
+        loop {
+            let out = db
+                .run(sql, Access::of(sql), async {
+                    let mut running = conn.query(sql, Vec::new()).await?;
+                    running.rows.next().await?;
+                    conn.finish(running);
+                    Ok(())
+                })
+                .await;
+            if !tries.again(&out).await {
+                conn.settle();
+                return out;
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writers_in_this_process_take_turns_until_their_transaction_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Arc::new(
+            Db::open("t", &DbBackend::Local { path: None }, dir.path())
+                .await
+                .unwrap(),
+        );
+        let mut first = db.checkout().unwrap();
+        write(&db, &mut first, "CREATE TABLE t (n INTEGER)")
+            .await
+            .unwrap();
+        write(&db, &mut first, "BEGIN").await.unwrap();
+        write(&db, &mut first, "INSERT INTO t VALUES (1)")
+            .await
+            .unwrap();
+
+        let second = tokio::spawn({
+            let db = db.clone();
+            async move {
+                // One try: in turns, SQLite never answers `SQLITE_BUSY`.
+                let mut conn = db.checkout().unwrap();
+                let sql = "INSERT INTO t VALUES (2)";
+                db.turn(&mut conn, Access::Write).await?;
+                db.run(sql, Access::Write, conn.connection().execute(sql, ()))
+                    .await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            !second.is_finished(),
+            "the second writer waits for its turn"
+        );
+        assert_eq!(
+            read_all(&db, "SELECT COUNT(*) FROM t").await,
+            0,
+            "readers are never held up"
+        );
+        write(&db, &mut first, "COMMIT").await.unwrap();
+        second.await.unwrap().unwrap();
+        assert_eq!(read_all(&db, "SELECT SUM(n) FROM t").await, 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_file_another_process_holds_is_tried_again_until_it_is_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
+            .await
+            .unwrap();
+        let mut conn = db.checkout().unwrap();
+        write(&db, &mut conn, "CREATE TABLE t (n INTEGER)")
+            .await
+            .unwrap();
+
+        // Another process's connection: its own handle on the same file.
+        let other = libsql::Builder::new_local(dir.path().join("t.db"))
+            .build()
+            .await
+            .unwrap()
+            .connect()
+            .unwrap();
+        other.execute("BEGIN IMMEDIATE", ()).await.unwrap();
+        other.execute("INSERT INTO t VALUES (1)", ()).await.unwrap();
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            other.execute("COMMIT", ()).await.unwrap();
+        });
+        let started = std::time::Instant::now();
+        write(&db, &mut conn, "INSERT INTO t VALUES (2)")
+            .await
+            .unwrap();
+        assert!(
+            started.elapsed() >= Duration::from_millis(150),
+            "the write waited for the other process's commit"
+        );
+        release.await.unwrap();
+        assert_eq!(read_all(&db, "SELECT SUM(n) FROM t").await, 3);
+    }
+
+    #[test]
+    fn statements_are_classified_by_their_main_keyword() {
+        let reads = [
+            "SELECT 1",
+            "  select\n* FROM t",
+            "VALUES (1), (2)",
+            "WITH m AS MATERIALIZED (SELECT id FROM t WHERE x IN (SELECT 1)) SELECT * FROM m",
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT i FROM n",
+            "WITH a AS (SELECT ')' AS p), \"delete\" AS (SELECT 2) SELECT * FROM a, \"delete\"",
+            "WITH a AS (SELECT 1) -- then delete\nSELECT * FROM a",
+            "WITH a AS (SELECT 1) /* update */ SELECT * FROM a",
+        ];
+        for sql in reads {
+            assert_eq!(Access::of(sql), Access::Read, "{sql}");
+        }
+        let writes = [
+            "INSERT INTO t VALUES (1)",
+            "BEGIN IMMEDIATE",
+            "PRAGMA journal_mode=WAL",
+            "selected",
+            "WITH a AS (SELECT 1) INSERT INTO t SELECT * FROM a",
+            "WITH a AS (SELECT 'select') DELETE FROM t WHERE x IN a",
+            "with a as (select 1) update t set x = 1",
+            "WITH a AS (SELECT 1) REPLACE INTO t SELECT * FROM a",
+            "WITH a AS (SELECT ')' ",
+            "WITH a AS (SELECT 1) /* SELECT",
+            "WITH 'select' AS (SELECT 1)",
+            "",
+        ];
+        for sql in writes {
+            assert_eq!(Access::of(sql), Access::Write, "{sql}");
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -432,10 +785,10 @@ mod tests {
         assert_eq!(read_all(&db, fast).await, 1);
         assert_eq!(read_all(&db, slow).await, 300_000);
         assert!(
-            db.slow_read(slow).is_some_and(|cpu| cpu > SLOW_READ),
+            db.slow(slow).is_some_and(|cpu| cpu > SLOW),
             "the slow read is tracked as slow"
         );
-        assert_eq!(db.slow_read(fast), None, "a fast read stays inline");
+        assert_eq!(db.slow(fast), None, "a fast read stays inline");
         assert_eq!(
             read_all(&db, slow).await,
             300_000,
@@ -444,11 +797,11 @@ mod tests {
 
         // A read that was slow once, as a first run on a new connection can
         // be, goes back inline and is forgotten as its runs stay fast.
-        db.observe_read(fast, SLOW_READ * 3);
-        assert!(db.slow_read(fast).is_some_and(|cpu| cpu > SLOW_READ));
+        db.observe(fast, SLOW * 3);
+        assert!(db.slow(fast).is_some_and(|cpu| cpu > SLOW));
         let mut runs = 0;
-        while db.slow_read(fast).is_some() {
-            db.observe_read(fast, Duration::from_micros(20));
+        while db.slow(fast).is_some() {
+            db.observe(fast, Duration::from_micros(20));
             runs += 1;
             assert!(runs < 100, "the average decays");
         }

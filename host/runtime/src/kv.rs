@@ -5,7 +5,7 @@
 //! Grants come from `key_value_stores`; an unknown label is `no-such-store`, a
 //! label the component was not granted is `access-denied`.
 
-use crate::db::{Db, DbGrants, OpenError};
+use crate::db::{Access, Db, DbGrants, OpenError};
 use std::sync::Arc;
 use wasmtime::component::{
     Accessor, FutureReader, HasData, Linker, Resource, ResourceTable, StreamReader,
@@ -40,18 +40,28 @@ async fn statement<T>(
     db: Arc<Db>,
     sql: &str,
     params: Vec<libsql::Value>,
-    read: impl AsyncFnOnce(&mut libsql::Rows) -> Result<T, libsql::Error>,
+    mut read: impl AsyncFnMut(&mut libsql::Rows) -> Result<T, libsql::Error>,
 ) -> Result<T, Failure> {
-    db.run(sql, async {
-        let mut conn = db.checkout()?;
-        let mut running = conn.query(sql, params).await?;
-        let out = read(&mut running.rows).await?;
-        conn.finish(running);
-        db.checkin(conn);
-        Ok(out)
-    })
-    .await
-    .map_err(|e: libsql::Error| Failure::Other(e.to_string()))
+    let other = |e: libsql::Error| Failure::Other(e.to_string());
+    let access = Access::of(sql);
+    let mut conn = db.checkout().map_err(other)?;
+    db.turn(&mut conn, access).await.map_err(other)?;
+    let mut tries = db.tries();
+    let out = loop {
+        let out = db
+            .run(sql, access, async {
+                let mut running = conn.query(sql, params.clone()).await?;
+                let out = read(&mut running.rows).await?;
+                conn.finish(running);
+                Ok(out)
+            })
+            .await;
+        if !tries.again(&out).await {
+            break out.map_err(other)?;
+        }
+    };
+    db.checkin(conn);
+    Ok(out)
 }
 
 async fn get(db: Arc<Db>, key: String) -> Result<Option<Vec<u8>>, Failure> {

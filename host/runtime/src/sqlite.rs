@@ -1,12 +1,14 @@
 //! The sqlite capability: `spin:sqlite/sqlite@3.1.0` (sync and async functions)
 //! and `fermyon:spin/sqlite@2.0.0`, backed by libSQL ([`crate::db`]).
 //!
-//! A guest `connection` that only reads (`SELECT`, the common case) borrows a
-//! libSQL connection from the database's pool for each statement. Once it runs
-//! anything else (a write, `BEGIN`, DDL) it keeps that pooled connection until the
-//! guest drops it, exactly as if it had opened its own: its transactions,
-//! `last-insert-rowid` and `changes` are its own (both 0 before its first write).
-//! `execute-async`
+//! A guest `connection` that only reads (`SELECT`, or `WITH` … `SELECT`, the
+//! common case) borrows a libSQL connection from the database's pool for each
+//! statement. Once it runs anything else (a write, `BEGIN`, DDL) it keeps that
+//! pooled connection until the guest drops it, exactly as if it had opened its
+//! own: its transactions, `last-insert-rowid` and `changes` are its own (both 0
+//! before its first write). Writes wait for this process's turn to write to
+//! the file ([`Db::turn`]), so guests never see `database is locked` from one
+//! another. `execute-async`
 //! hands a short result over whole; a longer one streams through a bounded channel
 //! from the blocking pool, which waits whenever the guest stops reading, so a
 //! large result is never held in memory at once.
@@ -54,7 +56,8 @@ impl Connection {
     /// that has only read gives it back to the pool; one that has written (or
     /// opened a transaction) keeps it, so its transactions, `last-insert-rowid`
     /// and `changes` are its own.
-    fn settle(&mut self, conn: Pooled, access: Access) {
+    fn settle(&mut self, mut conn: Pooled, access: Access) {
+        conn.settle();
         self.wrote |= access == Access::Write;
         if self.wrote {
             self.pinned = Some(conn);
@@ -149,25 +152,35 @@ fn row_values(row: &libsql::Row, n: i32) -> Result<Vec<libsql::Value>, libsql::E
     (0..n).map(|i| row.get_value(i)).collect()
 }
 
-/// Runs `sql` and reads every row, where [`Db::run`] puts statements of its kind.
+/// Runs `sql` (an `access`) and reads every row, in this process's turn to
+/// write if it may write, where [`Db::run`] puts statements of its kind.
 async fn query_all(
     db: &Db,
     conn: &mut Pooled,
     sql: String,
+    access: Access,
     params: Vec<libsql::Value>,
 ) -> Result<Table, Failure> {
-    db.run(&sql, async {
-        let mut running = conn.query(&sql, params).await.map_err(failure)?;
-        let columns = columns(&running.rows);
-        let n = running.rows.column_count();
-        let mut out = Vec::new();
-        while let Some(row) = running.rows.next().await.map_err(failure)? {
-            out.push(row_values(&row, n).map_err(failure)?);
+    db.turn(conn, access).await.map_err(failure)?;
+    let mut tries = db.tries();
+    loop {
+        let out = db
+            .run(&sql, access, async {
+                let mut running = conn.query(&sql, params.clone()).await?;
+                let columns = columns(&running.rows);
+                let n = running.rows.column_count();
+                let mut out = Vec::new();
+                while let Some(row) = running.rows.next().await? {
+                    out.push(row_values(&row, n)?);
+                }
+                conn.finish(running);
+                Ok(Table { columns, rows: out })
+            })
+            .await;
+        if !tries.again(&out).await {
+            return out.map_err(failure);
         }
-        conn.finish(running);
-        Ok(Table { columns, rows: out })
-    })
-    .await
+    }
 }
 
 fn open(
@@ -203,7 +216,7 @@ async fn execute(
     let db = guest.db.clone();
     let access = Access::of(&sql);
     let mut conn = guest.lease()?;
-    let result = query_all(&db, &mut conn, sql, params).await;
+    let result = query_all(&db, &mut conn, sql, access, params).await;
     guest.settle(conn, access);
     result
 }
@@ -417,9 +430,9 @@ impl<D> StreamProducer<D> for RowProducer {
     }
 }
 
-fn to_row(row: &libsql::Row, columns: &[String]) -> Result<s3::RowResult, Failure> {
+fn to_row(row: &libsql::Row, columns: &[String]) -> Result<s3::RowResult, libsql::Error> {
     let n = i32::try_from(columns.len()).unwrap_or(i32::MAX);
-    let values = row_values(row, n).map_err(failure)?;
+    let values = row_values(row, n)?;
     Ok(s3::RowResult {
         values: values.into_iter().map(Into::into).collect(),
     })
@@ -479,23 +492,33 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         let access = Access::of(&statement);
         // Read the first rows here: a result that fits the buffer (a point read,
         // a short list) is handed over whole, with no thread or channel involved.
-        let first = db
-            .run(&statement, async {
-                let mut running = conn.query(&statement, params).await.map_err(failure)?;
-                let columns = columns(&running.rows);
-                let mut prefix = Vec::new();
-                while prefix.len() < STREAM_BUFFER {
-                    match running.rows.next().await.map_err(failure)? {
-                        Some(row) => prefix.push(to_row(&row, &columns)?),
-                        None => {
-                            conn.finish(running);
-                            return Ok((columns, prefix, None));
+        if let Err(e) = db.turn(&mut conn, access).await {
+            accessor.with(|mut store| settle(store.get().table, &rep, conn, access));
+            return Ok(Err(failure(e).into()));
+        }
+        let mut tries = db.tries();
+        let first = loop {
+            let out = db
+                .run(&statement, access, async {
+                    let mut running = conn.query(&statement, params.clone()).await?;
+                    let columns = columns(&running.rows);
+                    let mut prefix = Vec::new();
+                    while prefix.len() < STREAM_BUFFER {
+                        match running.rows.next().await? {
+                            Some(row) => prefix.push(to_row(&row, &columns)?),
+                            None => {
+                                conn.finish(running);
+                                return Ok((columns, prefix, None));
+                            }
                         }
                     }
-                }
-                Ok::<_, Failure>((columns, prefix, Some(running.rows)))
-            })
-            .await;
+                    Ok((columns, prefix, Some(running.rows)))
+                })
+                .await;
+            if !tries.again(&out).await {
+                break out.map_err(failure);
+            }
+        };
         let (columns, prefix, rest) = match first {
             Ok(f) => f,
             Err(e) => {
@@ -516,7 +539,8 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         // channel, which waits whenever the guest stops reading. For a guest
         // connection that has only read, the streaming thread owns the pooled
         // connection and returns it when done; one that has written keeps its
-        // connection, and the stream shares it.
+        // connection, and the stream shares it (with its turn to write, given
+        // up after its next statement or when the guest drops it).
         let streaming_owns = accessor.with(|mut store| {
             let guest = connection(store.get().table, &rep).ok()?;
             guest.wrote |= access == Access::Write;
