@@ -117,12 +117,42 @@ fn country(ctx: &Ctx, default: &str) -> ApiResult<String> {
 }
 
 /// Where a cart's rendering gets the variants of its lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 enum Source {
     /// Ask the catalog: the cart just changed.
     Catalog,
+    /// The catalog's answer the change itself asked for, used when it covers
+    /// every line (a line added meanwhile by another request is asked for).
+    Asked(Asked),
     /// Reuse the catalog's last answers while they are young enough.
     Recent,
+}
+
+/// The catalog's answer for `ids`: the variants among them that exist.
+#[derive(Debug)]
+struct Asked {
+    ids: Vec<i64>,
+    variants: Vec<catalog::Variant>,
+}
+
+impl Asked {
+    /// Asks the catalog about every line of a cart and `also`.
+    async fn lines_and(lines: &[Line], also: i64) -> ApiResult<Asked> {
+        let mut ids: Vec<i64> = lines.iter().map(|l| l.variant_id).collect();
+        if !ids.contains(&also) {
+            ids.push(also);
+        }
+        let variants = catalog::variants(&ids).await?;
+        Ok(Asked { ids, variants })
+    }
+
+    /// The answer, if it covers every one of `lines`.
+    fn covering(self, lines: &[Line]) -> Option<Vec<catalog::Variant>> {
+        lines
+            .iter()
+            .all(|l| self.ids.contains(&l.variant_id))
+            .then_some(self.variants)
+    }
 }
 
 /// How old (in seconds) a reused catalog answer may be: the configured age,
@@ -260,6 +290,28 @@ fn line_view<'a>(line: &Line, v: Option<&'a catalog::Variant>) -> (LineView<'a>,
     (view, enough)
 }
 
+/// The catalog's answer for every line: `answer` when the caller has just
+/// asked, else asked now; kept with the cart as asked at `at`.
+async fn fresh(
+    store: &Store,
+    cart: Option<&CartRef>,
+    lines: &[Line],
+    answer: Option<Vec<catalog::Variant>>,
+    at: i64,
+) -> ApiResult<Vec<catalog::Variant>> {
+    let variants = match answer {
+        Some(v) => v,
+        None => {
+            let ids: Vec<i64> = lines.iter().map(|l| l.variant_id).collect();
+            catalog::variants(&ids).await?
+        }
+    };
+    if let Some(c) = cart {
+        store.remember(c, lines, &variants, at).await?;
+    }
+    Ok(variants)
+}
+
 /// A cart with the catalog's data as a response (a new guest cart's token also
 /// in `X-Cart-Token`); records what was shown.
 async fn render(
@@ -277,20 +329,13 @@ async fn render(
         None => Vec::new(),
     };
     let at = edgecart_kit::now();
-    let kept = match source {
-        Source::Recent => reusable(&lines, max_age(ctx, settings.price_max_age), at),
-        Source::Catalog => None,
-    };
-    let variants = match kept {
-        Some(v) => v,
-        None => {
-            let ids: Vec<i64> = lines.iter().map(|l| l.variant_id).collect();
-            let v = catalog::variants(&ids).await?;
-            if let Some(c) = cart {
-                store.remember(c, &lines, &v, at).await?;
-            }
-            v
-        }
+    let variants = match source {
+        Source::Recent => match reusable(&lines, max_age(ctx, settings.price_max_age), at) {
+            Some(kept) => kept,
+            None => fresh(store, cart, &lines, None, at).await?,
+        },
+        Source::Asked(asked) => fresh(store, cart, &lines, asked.covering(&lines), at).await?,
+        Source::Catalog => fresh(store, cart, &lines, None, at).await?,
     };
     let mut out = Vec::with_capacity(lines.len());
     let mut subtotal: i64 = 0;
@@ -363,11 +408,11 @@ struct SetQuantity {
     quantity: i64,
 }
 
-/// Checks a wanted quantity against the catalog: the variant must be sold and
-/// have that many available.
-async fn check_available(variant_id: i64, quantity: i64) -> ApiResult<()> {
-    let variants = catalog::variants(&[variant_id]).await?;
-    let v = variants
+/// Checks a wanted quantity against the catalog's answer: the variant must be
+/// sold and have that many available.
+fn check_available(asked: &Asked, variant_id: i64, quantity: i64) -> ApiResult<()> {
+    let v = asked
+        .variants
         .iter()
         .find(|v| v.id == variant_id && v.status == "active")
         .ok_or_else(|| ApiError::field("variant_id", "is not a variant on sale"))?;
@@ -389,11 +434,16 @@ async fn add(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
     let item: AddItem = ctx.json()?;
     let q = Quantity::parse(item.quantity).map_err(|m| ApiError::field("quantity", m))?;
     let (cart, token) = current_or_new(ctx, store).await?;
-    let existing = store.quantity(&cart, item.variant_id).await?;
+    let lines = store.lines(&cart).await?;
+    let existing = lines
+        .iter()
+        .find(|l| l.variant_id == item.variant_id)
+        .map_or(0, |l| l.quantity);
     let wanted = existing + i64::from(q.get());
     Quantity::parse(wanted)
         .map_err(|m| ApiError::field("quantity", format!("the line would hold {wanted}: {m}")))?;
-    check_available(item.variant_id, wanted).await?;
+    let asked = Asked::lines_and(&lines, item.variant_id).await?;
+    check_available(&asked, item.variant_id, wanted)?;
     store.set(&cart, item.variant_id, wanted).await?;
     let status = if token.is_some() {
         StatusCode::CREATED
@@ -405,7 +455,7 @@ async fn add(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
         store,
         Some(&cart),
         (status, token),
-        Source::Catalog,
+        Source::Asked(asked),
         None,
     )
     .await
@@ -425,17 +475,19 @@ async fn set_quantity(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
     let cart = current(ctx, store)
         .await?
         .ok_or_else(|| ApiError::not_found("this cart has no such line"))?;
-    if store.quantity(&cart, id).await? == 0 {
+    let lines = store.lines(&cart).await?;
+    if !lines.iter().any(|l| l.variant_id == id) {
         return Err(ApiError::not_found("this cart has no such line"));
     }
-    check_available(id, i64::from(q.get())).await?;
+    let asked = Asked::lines_and(&lines, id).await?;
+    check_available(&asked, id, i64::from(q.get()))?;
     store.set(&cart, id, i64::from(q.get())).await?;
     render(
         ctx,
         store,
         Some(&cart),
         (StatusCode::OK, None),
-        Source::Catalog,
+        Source::Asked(asked),
         None,
     )
     .await
@@ -536,4 +588,35 @@ async fn clear_bought(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
     let lines: Vec<(i64, i64)> = b.lines.iter().map(|l| (l.variant_id, l.quantity)).collect();
     let applied = store.subtract_once(user_id, &b.key, &lines).await?;
     Ok(json(StatusCode::OK, &json!({ "applied": applied })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(variant_id: i64) -> Line {
+        Line {
+            variant_id,
+            quantity: 1,
+            price_seen: None,
+            cached: None,
+        }
+    }
+
+    #[test]
+    fn a_change_reuses_its_answer_only_when_it_covers_every_line() {
+        let asked = || Asked {
+            ids: vec![1, 2],
+            variants: Vec::new(),
+        };
+        assert!(asked().covering(&[line(1), line(2)]).is_some());
+        assert!(
+            asked().covering(&[line(2)]).is_some(),
+            "a line removed meanwhile"
+        );
+        assert!(
+            asked().covering(&[line(1), line(2), line(3)]).is_none(),
+            "a line another request added meanwhile is asked for"
+        );
+    }
 }

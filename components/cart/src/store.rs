@@ -5,6 +5,7 @@ use crate::catalog::Variant;
 use crate::pricing::{Rules, parse_tax_rates};
 use edgecart_kit::db::{Db, Migration, RowExt, int, text};
 use edgecart_kit::{ApiError, ApiResult, now, token};
+use std::sync::OnceLock;
 
 const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -105,8 +106,19 @@ impl Store {
     }
 
     /// The pricing rules, the default country and how long catalog answers
-    /// may be reused, from variables.
-    pub async fn settings(&self) -> ApiResult<Settings> {
+    /// may be reused, read from variables once per instance (as the kit's
+    /// token verifier is): a variable's value is fixed for the application's
+    /// life, and each read is a host call.
+    pub async fn settings(&self) -> ApiResult<&'static Settings> {
+        static SETTINGS: OnceLock<Settings> = OnceLock::new();
+        if let Some(s) = SETTINGS.get() {
+            return Ok(s);
+        }
+        let read = Self::read_settings().await?;
+        Ok(SETTINGS.get_or_init(|| read))
+    }
+
+    async fn read_settings() -> ApiResult<Settings> {
         let number = |name: &'static str, v: String| {
             v.trim()
                 .parse::<i64>()
