@@ -128,11 +128,13 @@ enum Source {
     Recent,
 }
 
-/// The catalog's answer for `ids`: the variants among them that exist.
+/// The catalog's answer for `ids`: the variants among them that exist, as
+/// at `at` (seconds since the Unix epoch).
 #[derive(Debug)]
 struct Asked {
     ids: Vec<i64>,
     variants: Vec<catalog::Variant>,
+    at: i64,
 }
 
 impl Asked {
@@ -142,16 +144,17 @@ impl Asked {
         if !ids.contains(&also) {
             ids.push(also);
         }
+        let at = edgecart_kit::now();
         let variants = catalog::variants(&ids).await?;
-        Ok(Asked { ids, variants })
+        Ok(Asked { ids, variants, at })
     }
 
-    /// The answer, if it covers every one of `lines`.
-    fn covering(self, lines: &[Line]) -> Option<Vec<catalog::Variant>> {
+    /// The answer and when it was asked, if it covers every one of `lines`.
+    fn covering(self, lines: &[Line]) -> Option<(Vec<catalog::Variant>, i64)> {
         lines
             .iter()
             .all(|l| self.ids.contains(&l.variant_id))
-            .then_some(self.variants)
+            .then_some((self.variants, self.at))
     }
 }
 
@@ -290,20 +293,21 @@ fn line_view<'a>(line: &Line, v: Option<&'a catalog::Variant>) -> (LineView<'a>,
     (view, enough)
 }
 
-/// The catalog's answer for every line: `answer` when the caller has just
-/// asked, else asked now; kept with the cart as asked at `at`.
+/// The catalog's answer for every line, kept with the cart: `answer` and the
+/// time it was asked when the caller has just asked (the change kept it
+/// already, so nothing is written again), else asked now, at `at`.
 async fn fresh(
     store: &Store,
     cart: Option<&CartRef>,
     lines: &[Line],
-    answer: Option<Vec<catalog::Variant>>,
+    answer: Option<(Vec<catalog::Variant>, i64)>,
     at: i64,
 ) -> ApiResult<Vec<catalog::Variant>> {
-    let variants = match answer {
-        Some(v) => v,
+    let (variants, at) = match answer {
+        Some(asked) => asked,
         None => {
             let ids: Vec<i64> = lines.iter().map(|l| l.variant_id).collect();
-            catalog::variants(&ids).await?
+            (catalog::variants(&ids).await?, at)
         }
     };
     if let Some(c) = cart {
@@ -444,7 +448,15 @@ async fn add(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
         .map_err(|m| ApiError::field("quantity", format!("the line would hold {wanted}: {m}")))?;
     let asked = Asked::lines_and(&lines, item.variant_id).await?;
     check_available(&asked, item.variant_id, wanted)?;
-    store.set(&cart, item.variant_id, wanted).await?;
+    store
+        .set_remembering(
+            &cart,
+            &lines,
+            (item.variant_id, wanted),
+            &asked.variants,
+            asked.at,
+        )
+        .await?;
     let status = if token.is_some() {
         StatusCode::CREATED
     } else {
@@ -481,7 +493,15 @@ async fn set_quantity(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
     }
     let asked = Asked::lines_and(&lines, id).await?;
     check_available(&asked, id, i64::from(q.get()))?;
-    store.set(&cart, id, i64::from(q.get())).await?;
+    store
+        .set_remembering(
+            &cart,
+            &lines,
+            (id, i64::from(q.get())),
+            &asked.variants,
+            asked.at,
+        )
+        .await?;
     render(
         ctx,
         store,
@@ -608,6 +628,7 @@ mod tests {
         let asked = || Asked {
             ids: vec![1, 2],
             variants: Vec::new(),
+            at: 0,
         };
         assert!(asked().covering(&[line(1), line(2)]).is_some());
         assert!(

@@ -76,6 +76,25 @@ pub struct Cached {
     pub variant: Option<Variant>,
 }
 
+/// The catalog's answer for `line` among `variants`.
+fn answer<'v>(variants: &'v [Variant], line: &Line) -> Option<&'v Variant> {
+    variants.iter().find(|v| v.id == line.variant_id)
+}
+
+/// The lines whose kept answer differs from `variants` asked at `at`, or whose
+/// shown price does.
+fn stale<'l>(lines: &'l [Line], variants: &[Variant], at: i64) -> Vec<&'l Line> {
+    lines
+        .iter()
+        .filter(|line| {
+            let v = answer(variants, line);
+            let kept = line.cached.as_ref();
+            kept.is_none_or(|c| c.at != at || c.variant.as_ref() != v)
+                || v.is_some_and(|v| line.price_seen != Some(v.price.amount))
+        })
+        .collect()
+}
+
 /// What the cart's variables say.
 pub struct Settings {
     pub rules: Rules,
@@ -304,48 +323,82 @@ impl Store {
         variants: &[Variant],
         at: i64,
     ) -> ApiResult<()> {
-        let answer = |line: &Line| variants.iter().find(|v| v.id == line.variant_id);
-        let stale: Vec<&Line> = lines
-            .iter()
-            .filter(|line| {
-                let v = answer(line);
-                let kept = line.cached.as_ref();
-                kept.is_none_or(|c| c.at != at || c.variant.as_ref() != v)
-                    || v.is_some_and(|v| line.price_seen != Some(v.price.amount))
-            })
-            .collect();
+        let stale = stale(lines, variants, at);
         if stale.is_empty() {
             return Ok(());
         }
-        self.db.begin().await?;
-        let result = async {
-            for line in stale {
-                let v = answer(line);
-                let seen = serde_json::to_string(&v)
-                    .map_err(|e| ApiError::internal(format!("catalog answer: {e}")))?;
-                self.db
-                    .exec(
-                        "UPDATE cart_lines SET price_seen = coalesce(?, price_seen), seen = ?, seen_at = ? WHERE cart_id = ? AND variant_id = ?",
-                        [
-                            v.map_or(spin_sdk::sqlite::Value::Null, |v| int(v.price.amount)),
-                            text(seen),
-                            int(at),
-                            int(cart.id),
-                            int(line.variant_id),
-                        ],
-                    )
-                    .await?;
-            }
-            Ok(())
+        self.in_transaction(self.keep(cart, &stale, variants, at))
+            .await
+    }
+
+    /// Sets a line's quantity, adding the line if needed, and keeps the
+    /// catalog's answer for every line as [`Store::remember`] does, in one
+    /// transaction: a change takes the database's write lock once. `lines`
+    /// are the cart's lines before the change.
+    pub async fn set_remembering(
+        &self,
+        cart: &CartRef,
+        lines: &[Line],
+        (variant_id, quantity): (i64, i64),
+        variants: &[Variant],
+        at: i64,
+    ) -> ApiResult<()> {
+        let mut after = lines.to_vec();
+        match after.iter_mut().find(|l| l.variant_id == variant_id) {
+            Some(line) => line.quantity = quantity,
+            None => after.push(Line {
+                variant_id,
+                quantity,
+                price_seen: None,
+                cached: None,
+            }),
         }
-        .await;
-        match result {
+        let stale = stale(&after, variants, at);
+        self.in_transaction(async {
+            self.set(cart, variant_id, quantity).await?;
+            self.keep(cart, &stale, variants, at).await
+        })
+        .await
+    }
+
+    /// Runs `work` inside `BEGIN IMMEDIATE` … `COMMIT`, rolled back if it fails.
+    async fn in_transaction(&self, work: impl Future<Output = ApiResult<()>>) -> ApiResult<()> {
+        self.db.begin().await?;
+        match work.await {
             Ok(()) => self.db.commit().await,
             Err(e) => {
                 self.db.rollback().await;
                 Err(e)
             }
         }
+    }
+
+    /// Writes the catalog's answer for each of the `stale` lines.
+    async fn keep(
+        &self,
+        cart: &CartRef,
+        stale: &[&Line],
+        variants: &[Variant],
+        at: i64,
+    ) -> ApiResult<()> {
+        for line in stale {
+            let v = answer(variants, line);
+            let seen = serde_json::to_string(&v)
+                .map_err(|e| ApiError::internal(format!("catalog answer: {e}")))?;
+            self.db
+                .exec(
+                    "UPDATE cart_lines SET price_seen = coalesce(?, price_seen), seen = ?, seen_at = ? WHERE cart_id = ? AND variant_id = ?",
+                    [
+                        v.map_or(spin_sdk::sqlite::Value::Null, |v| int(v.price.amount)),
+                        text(seen),
+                        int(at),
+                        int(cart.id),
+                        int(line.variant_id),
+                    ],
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     /// Subtracts bought quantities from a user's cart, once per key; returns

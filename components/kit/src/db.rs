@@ -165,7 +165,8 @@ impl Db {
     }
 
     /// Starts a write transaction now (`BEGIN IMMEDIATE`), so concurrent writers
-    /// queue on the busy timeout instead of failing at commit.
+    /// queue for the write lock (on edgecart, in the runtime's turn to write;
+    /// on Spin, in SQLite's busy timeout) instead of failing at commit.
     pub async fn begin(&self) -> Result<(), ApiError> {
         self.exec("BEGIN IMMEDIATE", []).await.map(|_| ())
     }
