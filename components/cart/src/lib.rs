@@ -81,20 +81,14 @@ async fn current(ctx: &Ctx, store: &Store) -> ApiResult<Option<CartRef>> {
     }
 }
 
-/// The cart the request addresses, created if needed; a new guest cart comes
-/// with its token.
-async fn current_or_new(ctx: &Ctx, store: &Store) -> ApiResult<(CartRef, Option<String>)> {
+/// The cart the request addresses, for a change: a signed-in user's, created
+/// if needed; a guest's; or, for a guest without one, `None`, and the change
+/// creates a new guest cart in its own transaction.
+async fn current_for_change(ctx: &Ctx, store: &Store) -> ApiResult<Option<CartRef>> {
     match shopper(ctx).await? {
-        (Some(p), _) => Ok((store.user_cart(p.user_id).await?, None)),
-        (None, token) => {
-            if let Some(t) = &token
-                && let Some(c) = store.find_guest_cart(t).await?
-            {
-                return Ok((c, None));
-            }
-            let (cart, token) = store.new_guest_cart().await?;
-            Ok((cart, Some(token)))
-        }
+        (Some(p), _) => Ok(Some(store.user_cart(p.user_id).await?)),
+        (None, Some(token)) => store.find_guest_cart(&token).await,
+        (None, None) => Ok(None),
     }
 }
 
@@ -437,8 +431,11 @@ fn check_available(asked: &Asked, variant_id: i64, quantity: i64) -> ApiResult<(
 async fn add(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
     let item: AddItem = ctx.json()?;
     let q = Quantity::parse(item.quantity).map_err(|m| ApiError::field("quantity", m))?;
-    let (cart, token) = current_or_new(ctx, store).await?;
-    let lines = store.lines(&cart).await?;
+    let cart = current_for_change(ctx, store).await?;
+    let lines = match &cart {
+        Some(c) => store.lines(c).await?,
+        None => Vec::new(),
+    };
     let existing = lines
         .iter()
         .find(|l| l.variant_id == item.variant_id)
@@ -448,15 +445,21 @@ async fn add(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
         .map_err(|m| ApiError::field("quantity", format!("the line would hold {wanted}: {m}")))?;
     let asked = Asked::lines_and(&lines, item.variant_id).await?;
     check_available(&asked, item.variant_id, wanted)?;
-    store
-        .set_remembering(
-            &cart,
-            &lines,
-            (item.variant_id, wanted),
-            &asked.variants,
-            asked.at,
-        )
-        .await?;
+    let line = (item.variant_id, wanted);
+    let (cart, token) = match cart {
+        Some(c) => {
+            store
+                .set_remembering(&c, &lines, line, &asked.variants, asked.at)
+                .await?;
+            (c, None)
+        }
+        None => {
+            let (c, token) = store
+                .new_guest_cart(line, &asked.variants, asked.at)
+                .await?;
+            (c, Some(token))
+        }
+    };
     let status = if token.is_some() {
         StatusCode::CREATED
     } else {

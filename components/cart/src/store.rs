@@ -197,29 +197,40 @@ impl Store {
         .await
     }
 
-    /// A new guest cart and its token (shown to the client once; only its hash
-    /// is stored). Old abandoned guest carts are purged on the way.
-    pub async fn new_guest_cart(&self) -> ApiResult<(CartRef, String)> {
+    /// A new guest cart holding one line (`variant_id`, `quantity`), with the
+    /// catalog's answer for it kept as [`Store::remember`] does, and its token
+    /// (shown to the client once; only its hash is stored), in one
+    /// transaction. Old abandoned guest carts are purged on the way.
+    pub async fn new_guest_cart(
+        &self,
+        line: (i64, i64),
+        variants: &[Variant],
+        at: i64,
+    ) -> ApiResult<(CartRef, String)> {
         let t = now();
-        self.db
-            .exec(
-                "DELETE FROM carts WHERE token_hash IS NOT NULL AND updated_at < ?",
-                [int(t - GUEST_CART_TTL)],
-            )
-            .await?;
         let token = token::random()?;
-        self.db
-            .exec(
-                "INSERT INTO carts (token_hash, created_at, updated_at) VALUES (?, ?, ?)",
-                [text(token::hash(&token)), int(t), int(t)],
-            )
+        let cart = self
+            .in_transaction(async {
+                self.db
+                    .exec(
+                        "DELETE FROM carts WHERE token_hash IS NOT NULL AND updated_at < ?",
+                        [int(t - GUEST_CART_TTL)],
+                    )
+                    .await?;
+                self.db
+                    .exec(
+                        "INSERT INTO carts (token_hash, created_at, updated_at) VALUES (?, ?, ?)",
+                        [text(token::hash(&token)), int(t), int(t)],
+                    )
+                    .await?;
+                let cart = CartRef {
+                    id: self.db.last_insert_rowid().await,
+                };
+                self.change(&cart, &[], line, variants, at).await?;
+                Ok(cart)
+            })
             .await?;
-        Ok((
-            CartRef {
-                id: self.db.last_insert_rowid().await,
-            },
-            token,
-        ))
+        Ok((cart, token))
     }
 
     pub async fn lines(&self, cart: &CartRef) -> ApiResult<Vec<Line>> {
@@ -339,6 +350,20 @@ impl Store {
         &self,
         cart: &CartRef,
         lines: &[Line],
+        line: (i64, i64),
+        variants: &[Variant],
+        at: i64,
+    ) -> ApiResult<()> {
+        self.in_transaction(self.change(cart, lines, line, variants, at))
+            .await
+    }
+
+    /// The statements of [`Store::set_remembering`], inside the caller's
+    /// transaction.
+    async fn change(
+        &self,
+        cart: &CartRef,
+        lines: &[Line],
         (variant_id, quantity): (i64, i64),
         variants: &[Variant],
         at: i64,
@@ -354,18 +379,15 @@ impl Store {
             }),
         }
         let stale = stale(&after, variants, at);
-        self.in_transaction(async {
-            self.set(cart, variant_id, quantity).await?;
-            self.keep(cart, &stale, variants, at).await
-        })
-        .await
+        self.set(cart, variant_id, quantity).await?;
+        self.keep(cart, &stale, variants, at).await
     }
 
     /// Runs `work` inside `BEGIN IMMEDIATE` … `COMMIT`, rolled back if it fails.
-    async fn in_transaction(&self, work: impl Future<Output = ApiResult<()>>) -> ApiResult<()> {
+    async fn in_transaction<T>(&self, work: impl Future<Output = ApiResult<T>>) -> ApiResult<T> {
         self.db.begin().await?;
         match work.await {
-            Ok(()) => self.db.commit().await,
+            Ok(out) => self.db.commit().await.map(|()| out),
             Err(e) => {
                 self.db.rollback().await;
                 Err(e)
