@@ -14,6 +14,8 @@ read through an embedded replica and remotely over HTTP.
 """
 
 import argparse
+import json
+import re
 import os
 import shutil
 import socket
@@ -21,7 +23,7 @@ import subprocess
 import tempfile
 import time
 
-from benchlib import ROOT, ensure_wrk, free_port, log, median_latency, median_run, result_file, run, stop, wait_ready, wrk, write_results
+from benchlib import DOC, ROOT, ensure_wrk, free_port, log, median_latency, median_run, result_file, run, stop, wait_ready, wrk, write_results
 
 EDGECART = ROOT / "target/release/edgecart"
 NATIVE = ROOT / "target/release/bench-native"
@@ -128,24 +130,43 @@ def render(report):
         "|---|---:|---:|---:|",
     ]
     lines += [f"| {a} | {b} | {c_} | {d} |" for a, b, c_, d in rows]
-    servers = report.get("servers")
-    if servers:
+    # Without a server here, the last run that had one is shown, with its own
+    # local-file figures to compare against: a rerun never drops them.
+    measured = report if report.get("servers") else last_server_run()
+    if measured:
+        mc, ms = measured["component"], measured["component_single"]
         lines += [
             "",
-            f"The same component with `catalog` on a libSQL server (`sqld`, {report['rounds']} rounds each), "
-            "against the local file above:",
+            f"The same component with `catalog` on a libSQL server (`sqld`, {measured['rounds']} rounds each), "
+            + ("against the local file above:" if measured is report else
+               f"from the last run that had one (`{measured['file']}`, commit `{measured['commit']}`; "
+               "no server was available for this one), against that run's local file:"),
             "",
-            "| Where the rows are | Requests per second, {k} connections | p50, one connection, ms | p99, one connection, ms |".format(k=k),
+            "| Where the rows are | Requests per second, {k} connections | p50, one connection, ms | p99, one connection, ms |".format(k=measured["connections"]),
             "|---|---:|---:|---:|",
-            f"| Local libSQL file | {c['rps']:,.0f} | {cs['p50_ms']:.3f} | {cs['p99_ms']:.3f} |",
+            f"| Local libSQL file | {mc['rps']:,.0f} | {ms['p50_ms']:.3f} | {ms['p99_ms']:.3f} |",
         ]
         for mode, label in [("replica", "Embedded replica of `sqld`"), ("remote", "Remote `sqld` over HTTP (as Spin)")]:
-            r = servers[mode]
+            r = measured["servers"][mode]
             lines.append(f"| {label} | {r['rps']:,.0f} | {r['single']['p50_ms']:.3f} | {r['single']['p99_ms']:.3f} |")
     else:
         lines += ["", "No libSQL server (`sqld`) was available, so the replica and remote rows were skipped."]
     lines += ["", f"Raw figures: `{report['file']}`."]
     return "\n".join(lines)
+
+
+def last_server_run():
+    """The run with a libSQL server that docs/performance.md shows now (its own
+    or carried over), with its file; None if it shows none."""
+    doc = DOC.read_text()
+    section = doc.split("<!-- sqlite-bench:start -->", 1)[-1].split("<!-- sqlite-bench:end -->", 1)[0]
+    for name in re.findall(r"`(bench/results/[^`]+-sqlite\.json)`", section):
+        path = ROOT / name
+        if path.exists():
+            report = json.loads(path.read_text())
+            if report.get("servers"):
+                return {**report, "file": name}
+    return None
 
 
 def main():
