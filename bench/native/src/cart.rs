@@ -316,27 +316,23 @@ pub async fn view(
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|t| !t.is_empty());
-    let cart_id = match token {
+    // The cart and its lines in one statement, as the component reads them
+    // (`Store::find_with_lines`); a cart without lines is one row of nulls.
+    let rows = match token {
         Some(t) => query(
             &conn,
-            "SELECT id FROM carts WHERE token_hash = ?",
+            "SELECT l.variant_id, l.quantity, l.price_seen, l.seen, l.seen_at, c.id FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id WHERE c.token_hash = ? ORDER BY l.added_at, l.variant_id",
             vec![text(token_hash(t))],
-        )
-        .await?
-        .first()
-        .map(|r| r.int(0)),
-        None => None,
-    };
-    let country = country(&q, &cart.default_country)?;
-    let lines = match cart_id {
-        Some(id) => query(
-            &conn,
-            "SELECT variant_id, quantity, price_seen, seen, seen_at FROM cart_lines WHERE cart_id = ? ORDER BY added_at, variant_id",
-            vec![int(id)],
         )
         .await?,
         None => Vec::new(),
     };
+    let cart_id = rows.first().map(|r| r.int(5));
+    let lines: Vec<_> = rows
+        .into_iter()
+        .filter(|r| r.opt_int(0).is_some())
+        .collect();
+    let country = country(&q, &cart.default_country)?;
     let at = crate::db::now();
     let variants = match reusable(&lines, max_age(&headers, cart.price_max_age), at) {
         Some(v) => v,

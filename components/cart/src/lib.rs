@@ -31,7 +31,7 @@ use edgecart_kit::{ApiError, ApiResult};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use spin_sdk::http::{HeaderValue, IntoResponse, Method, Request, StatusCode};
-use store::{CartRef, Line, Store};
+use store::{CartRef, Line, Owner, Store};
 
 #[spin_sdk::http_service]
 async fn handle(req: Request) -> impl IntoResponse {
@@ -77,6 +77,16 @@ async fn current(ctx: &Ctx, store: &Store) -> ApiResult<Option<CartRef>> {
     match shopper(ctx).await? {
         (Some(p), _) => store.find_user_cart(p.user_id).await,
         (None, Some(token)) => store.find_guest_cart(&token).await,
+        (None, None) => Ok(None),
+    }
+}
+
+/// The cart the request addresses, if it exists, with its lines (one
+/// statement).
+async fn current_with_lines(ctx: &Ctx, store: &Store) -> ApiResult<Option<(CartRef, Vec<Line>)>> {
+    match shopper(ctx).await? {
+        (Some(p), _) => store.find_with_lines(Owner::User(p.user_id)).await,
+        (None, Some(token)) => store.find_with_lines(Owner::Guest(&token)).await,
         (None, None) => Ok(None),
     }
 }
@@ -316,16 +326,29 @@ async fn render(
     ctx: &Ctx,
     store: &Store,
     cart: Option<&CartRef>,
+    status: (StatusCode, Option<String>),
+    source: Source,
+    merge_notices: Option<Vec<Value>>,
+) -> ApiResult<Reply> {
+    let lines = match cart {
+        Some(c) => store.lines(c).await?,
+        None => Vec::new(),
+    };
+    render_lines(ctx, store, cart, lines, status, source, merge_notices).await
+}
+
+/// [`render`] for a cart whose `lines` were just read.
+async fn render_lines(
+    ctx: &Ctx,
+    store: &Store,
+    cart: Option<&CartRef>,
+    lines: Vec<Line>,
     (status, new_token): (StatusCode, Option<String>),
     source: Source,
     merge_notices: Option<Vec<Value>>,
 ) -> ApiResult<Reply> {
     let settings = store.settings().await?;
     let country = country(ctx, &settings.default_country)?;
-    let lines = match cart {
-        Some(c) => store.lines(c).await?,
-        None => Vec::new(),
-    };
     let at = edgecart_kit::now();
     let variants = match source {
         Source::Recent => match reusable(&lines, max_age(ctx, settings.price_max_age), at) {
@@ -381,11 +404,12 @@ fn money_text(amount: i64, currency: &str) -> String {
 }
 
 async fn view(ctx: &Ctx, store: &Store) -> ApiResult<Reply> {
-    let cart = current(ctx, store).await?;
-    render(
+    let (cart, lines) = current_with_lines(ctx, store).await?.unzip();
+    render_lines(
         ctx,
         store,
         cart.as_ref(),
+        lines.unwrap_or_default(),
         (StatusCode::OK, None),
         Source::Recent,
         None,
@@ -487,10 +511,9 @@ async fn set_quantity(ctx: &Ctx, store: &Store, id: &str) -> ApiResult<Reply> {
     let id = variant_id(id)?;
     let body: SetQuantity = ctx.json()?;
     let q = Quantity::parse(body.quantity).map_err(|m| ApiError::field("quantity", m))?;
-    let cart = current(ctx, store)
+    let (cart, lines) = current_with_lines(ctx, store)
         .await?
         .ok_or_else(|| ApiError::not_found("this cart has no such line"))?;
-    let lines = store.lines(&cart).await?;
     if !lines.iter().any(|l| l.variant_id == id) {
         return Err(ApiError::not_found("this cart has no such line"));
     }
