@@ -6,14 +6,17 @@
 //!
 //! The SQL text and the order of the statements are the component's, copied: the
 //! component's modules are bound to spin-sdk, so they cannot be linked here. The
-//! detail's response types (`detail.rs`) and the in-stock facet arithmetic
-//! (`facets.rs`) depend on serde alone and are compiled in unchanged. The
+//! detail's response types (`detail.rs`), the in-stock facet arithmetic
+//! (`facets.rs`) and the available-stock SQL (`stock.rs`) depend on serde or
+//! nothing and are compiled in unchanged. The
 //! benchmark runner compares both servers' answers before it measures them.
 
 #[path = "../../../components/catalog/src/detail.rs"]
 mod detail;
 #[path = "../../../components/catalog/src/facets.rs"]
 mod facets;
+#[path = "../../../components/catalog/src/stock.rs"]
+mod stock;
 
 use crate::db::{Pool, RowExt, int, now, query, text};
 use crate::http::{ApiError, ApiResult, Query, anonymous, cached_json};
@@ -26,6 +29,7 @@ use detail::{Category, Columns, Product, parse_options};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
+use stock::{available_sql, out_of_stock_sql};
 
 /// The shop's currency.
 pub const CURRENCY: &str = "EUR";
@@ -39,29 +43,6 @@ const MAX_FILTER_TERMS: usize = 20;
 /// `{"amount", "currency"}`.
 fn money(amount: i64) -> Value {
     json!({ "amount": amount, "currency": CURRENCY })
-}
-
-/// SQL for a variant's available stock at `now` (`schema.rs`).
-fn available_sql(now: i64) -> String {
-    format!(
-        "(v.stock - COALESCE((SELECT SUM(l.quantity) FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id
-           WHERE l.variant_id = v.id AND r.status = 'held' AND r.expires_at > {now}), 0))"
-    )
-}
-
-/// The ids of the products with no variant available at `now`
-/// (`schema.rs`: `out_of_stock_sql`).
-fn out_of_stock_sql(now: i64) -> String {
-    format!(
-        "SELECT c.product_id FROM (
-            SELECT product_id FROM variants WHERE stock <= 0
-            UNION
-            SELECT v.product_id FROM reservations r JOIN reservation_lines l ON l.reservation_id = r.id
-                JOIN variants v ON v.id = l.variant_id
-             WHERE r.status = 'held' AND r.expires_at > {now}) c
-         WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = c.product_id AND {} > 0)",
-        available_sql(now)
-    )
 }
 
 /// `GET /api/catalog/products/{id-or-slug}`: an active product.

@@ -17,6 +17,7 @@ mod products;
 mod reservations;
 mod schema;
 mod search;
+mod stock;
 
 use edgecart_kit::ApiError;
 use edgecart_kit::ApiResult;

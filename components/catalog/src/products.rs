@@ -3,7 +3,8 @@
 
 use crate::detail::{Category, Columns, Product, parse_options};
 use crate::input::{self, CURRENCY, Errors, VariantIn};
-use crate::schema::{available_sql, detail_sql, transaction};
+use crate::schema::{detail_sql, transaction};
+use crate::stock::available_sql;
 use edgecart_kit::auth::{self, Principal, Role};
 use edgecart_kit::db::{Db, RowExt, int, is_unique_violation, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};

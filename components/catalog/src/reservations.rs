@@ -10,7 +10,8 @@
 
 use crate::input::{self, Errors};
 use crate::products::money;
-use crate::schema::{available_sql, transaction};
+use crate::schema::transaction;
+use crate::stock::available_sql;
 use edgecart_kit::auth;
 use edgecart_kit::db::{Db, RowExt, int, text};
 use edgecart_kit::http::{Ctx, Reply, json};

@@ -17,7 +17,7 @@ use crate::categories::DESCENDANTS;
 use crate::facets;
 use crate::input::CURRENCY;
 use crate::products::{admin_viewer, money};
-use crate::schema::{available_sql, out_of_stock_sql};
+use crate::stock::{available_sql, out_of_stock_sql};
 use edgecart_kit::db::{Db, RowExt, int, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
 use edgecart_kit::paging;
