@@ -23,9 +23,7 @@
 //! [`Db::run`] runs it inline on the calling worker, like any other
 //! computation, unless its recent runs have cost more than [`SLOW`] on
 //! average ([`Cost`]: CPU time for a read, such as an aggregate over a large
-//! table; wall time for a write, which includes its commit's `fsync`). A
-//! read is first timed by the wall clock, which bounds its CPU time and costs
-//! no system call; only one seen to take longer is then timed in CPU. Run
+//! table; wall time for a write, which includes its commit's `fsync`). Run
 //! inline, such a statement would hold up every request queued on that
 //! worker, so it runs with the worker turned into a blocking thread for the
 //! duration (`block_in_place`: the runtime moves its other tasks to another
@@ -207,7 +205,7 @@ impl Db {
         }
         let tracked = self.slow(sql);
         let blocking = tracked.is_some_and(|cost| cost > SLOW);
-        let started = Cost::start(access, tracked.is_some());
+        let started = Cost::start(access);
         let out = if blocking {
             tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(work))
         } else {
@@ -215,7 +213,7 @@ impl Db {
         };
         let cost = started.stop();
         // A fast statement nobody tracks, the common case, takes no lock here.
-        if tracked.is_some() || cost >= SLOW {
+        if tracked.is_some() || cost > SLOW {
             self.observe(sql, cost);
         }
         out
@@ -236,8 +234,8 @@ impl Db {
         slow.get(sql).copied()
     }
 
-    /// Folds one run's cost into the statement's average: a run of [`SLOW`]
-    /// or more starts tracking it, and it is forgotten once fast again.
+    /// Folds one run's cost into the statement's average: a run over [`SLOW`]
+    /// starts tracking it, and it is forgotten once fast again.
     fn observe(&self, sql: &str, cost: Duration) {
         let mut slow = self.slow.lock().unwrap_or_else(|p| p.into_inner());
         let tracked = slow.len();
@@ -248,7 +246,7 @@ impl Db {
                     slow.remove(sql);
                 }
             }
-            None if cost >= SLOW && tracked < SLOW_KEPT => {
+            None if cost > SLOW && tracked < SLOW_KEPT => {
                 slow.insert(sql.to_string(), cost);
             }
             None => {}
@@ -293,19 +291,12 @@ impl Tries {
 enum Cost {
     Cpu(Duration),
     Wall(std::time::Instant),
-    /// A read nobody tracks: its wall time, an upper bound of its CPU time
-    /// that costs no system call (a thread's CPU clock has no vDSO path on
-    /// Linux, and this runs for every statement).
-    Bound(std::time::Instant),
 }
 
 impl Cost {
-    /// Starts timing a statement of kind `access`, one already `tracked` as
-    /// having been slow or not.
-    fn start(access: Access, tracked: bool) -> Cost {
+    fn start(access: Access) -> Cost {
         match access {
-            Access::Read if tracked => Cost::Cpu(cpu_time::ThreadTime::now().as_duration()),
-            Access::Read => Cost::Bound(std::time::Instant::now()),
+            Access::Read => Cost::Cpu(cpu_time::ThreadTime::now().as_duration()),
             Access::Write => Cost::Wall(std::time::Instant::now()),
         }
     }
@@ -316,11 +307,6 @@ impl Cost {
                 .as_duration()
                 .saturating_sub(started),
             Cost::Wall(started) => started.elapsed(),
-            // Under SLOW, the bound proves the read fast. Over it, the read
-            // may only have waited for the CPU: it counts as SLOW, which
-            // starts tracking it without moving it off the worker, and its
-            // next runs are timed in CPU.
-            Cost::Bound(started) => started.elapsed().min(SLOW),
         }
     }
 }
@@ -798,15 +784,9 @@ mod tests {
         let slow = "SELECT COUNT(*) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT i FROM n)";
         assert_eq!(read_all(&db, fast).await, 1);
         assert_eq!(read_all(&db, slow).await, 300_000);
-        assert_eq!(
-            db.slow(slow),
-            Some(SLOW),
-            "a read first timed over SLOW by the wall clock is tracked, still inline"
-        );
-        assert_eq!(read_all(&db, slow).await, 300_000);
         assert!(
             db.slow(slow).is_some_and(|cpu| cpu > SLOW),
-            "timed in CPU, the slow read is tracked as slow"
+            "the slow read is tracked as slow"
         );
         assert_eq!(db.slow(fast), None, "a fast read stays inline");
         assert_eq!(
@@ -826,23 +806,5 @@ mod tests {
             assert!(runs < 100, "the average decays");
         }
         assert!(runs > 1, "one fast run does not undo a slow one");
-    }
-
-    #[test]
-    fn a_read_timed_by_the_wall_clock_counts_at_most_slow() {
-        let long_ago = std::time::Instant::now() - SLOW * 5;
-        assert_eq!(
-            Cost::Bound(long_ago).stop(),
-            SLOW,
-            "it may only have waited"
-        );
-        assert!(
-            Cost::Wall(long_ago).stop() >= SLOW * 5,
-            "a write's wall time counts whole"
-        );
-        assert!(Cost::Bound(std::time::Instant::now()).stop() < SLOW);
-        assert!(matches!(Cost::start(Access::Read, false), Cost::Bound(_)));
-        assert!(matches!(Cost::start(Access::Read, true), Cost::Cpu(_)));
-        assert!(matches!(Cost::start(Access::Write, false), Cost::Wall(_)));
     }
 }
