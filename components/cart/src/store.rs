@@ -235,7 +235,8 @@ impl Store {
         let t = now();
         let token = token::random()?;
         let cart = self
-            .in_transaction(async {
+            .db
+            .transaction(async {
                 self.db
                     .exec(
                         "DELETE FROM carts WHERE token_hash IS NOT NULL AND updated_at < ?",
@@ -381,7 +382,8 @@ impl Store {
         if stale.is_empty() {
             return Ok(());
         }
-        self.in_transaction(self.keep(cart, &stale, variants, at))
+        self.db
+            .transaction(self.keep(cart, &stale, variants, at))
             .await
     }
 
@@ -397,7 +399,8 @@ impl Store {
         variants: &[Variant],
         at: i64,
     ) -> ApiResult<()> {
-        self.in_transaction(self.change(cart, lines, line, variants, at))
+        self.db
+            .transaction(self.change(cart, lines, line, variants, at))
             .await
     }
 
@@ -424,18 +427,6 @@ impl Store {
         let stale = stale(&after, variants, at);
         self.set(cart, variant_id, quantity).await?;
         self.keep(cart, &stale, variants, at).await
-    }
-
-    /// Runs `work` inside `BEGIN IMMEDIATE` … `COMMIT`, rolled back if it fails.
-    async fn in_transaction<T>(&self, work: impl Future<Output = ApiResult<T>>) -> ApiResult<T> {
-        self.db.begin().await?;
-        match work.await {
-            Ok(out) => self.db.commit().await.map(|()| out),
-            Err(e) => {
-                self.db.rollback().await;
-                Err(e)
-            }
-        }
     }
 
     /// Writes the catalog's answer for each of the `stale` lines.

@@ -6,7 +6,6 @@
 //! category include its descendants too ([`DESCENDANTS`]).
 
 use crate::input::{self, Errors};
-use crate::schema::transaction;
 use edgecart_kit::auth;
 use edgecart_kit::db::{Db, RowExt, int, is_unique_violation, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json, no_content};
@@ -211,7 +210,7 @@ pub async fn update(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
         .flatten();
     e.finish()?;
     // One transaction: a slug conflict leaves the other fields unchanged too.
-    transaction(db, async || {
+    db.transaction(async {
         if let Some(n) = name {
             db.exec(
                 "UPDATE categories SET name = ? WHERE id = ?",

@@ -3,7 +3,7 @@
 
 use crate::detail::{Category, Columns, Product, parse_options};
 use crate::input::{self, CURRENCY, Errors, VariantIn};
-use crate::schema::{detail_sql, transaction};
+use crate::schema::detail_sql;
 use crate::stock::available_sql;
 use edgecart_kit::auth::{self, Principal, Role};
 use edgecart_kit::db::{Db, RowExt, int, is_unique_violation, text};
@@ -291,7 +291,7 @@ async fn create_product(ctx: &Ctx, db: &Db) -> ApiResult<Product> {
     else {
         return Err(ApiError::internal("validated product fields missing"));
     };
-    let id = transaction(db, async || {
+    let id = db.transaction(async {
         let t = now();
         exec(
             db,
@@ -367,7 +367,7 @@ pub async fn update(ctx: &Ctx, db: &Db, id_or_slug: &str) -> ApiResult<Reply> {
         .then(|| input::images(body.get("images"), &mut e))
         .flatten();
     e.finish()?;
-    transaction(db, async || {
+    db.transaction(async {
         let set = |col: &str, v: Option<String>| v.map(|v| (format!("{col} = ?"), text(v)));
         let mut sets: Vec<(String, spin_sdk::sqlite::Value)> = [
             set("title", title.clone()),
@@ -449,26 +449,27 @@ pub async fn add_variant(ctx: &Ctx, db: &Db, id_or_slug: &str) -> ApiResult<Repl
     let v = parsed
         .complete()
         .ok_or_else(|| ApiError::internal("validated variant fields missing"))?;
-    let id = transaction(db, async || {
-        let count = db
-            .query(
-                "SELECT COUNT(*) FROM variants WHERE product_id = ?",
-                [int(product_id)],
-            )
-            .await?
-            .first()
-            .map_or(0, |r| r.int(0));
-        if count >= 100 {
-            return Err(ApiError::conflict(
-                "too_many_variants",
-                "a product has at most 100 variants",
-            ));
-        }
-        let id = insert_variant(db, product_id, &v, count).await?;
-        refresh_prices(db, product_id).await?;
-        Ok(id)
-    })
-    .await?;
+    let id = db
+        .transaction(async {
+            let count = db
+                .query(
+                    "SELECT COUNT(*) FROM variants WHERE product_id = ?",
+                    [int(product_id)],
+                )
+                .await?
+                .first()
+                .map_or(0, |r| r.int(0));
+            if count >= 100 {
+                return Err(ApiError::conflict(
+                    "too_many_variants",
+                    "a product has at most 100 variants",
+                ));
+            }
+            let id = insert_variant(db, product_id, &v, count).await?;
+            refresh_prices(db, product_id).await?;
+            Ok(id)
+        })
+        .await?;
     Ok(json(StatusCode::CREATED, &variant_json(db, id).await?))
 }
 
@@ -492,7 +493,7 @@ pub async fn update_variant(ctx: &Ctx, db: &Db, raw_id: &str) -> ApiResult<Reply
         options,
     } = input::variant(&body, "", true, &mut e);
     e.finish()?;
-    transaction(db, async || {
+    db.transaction(async {
         if let Some(s) = &sku {
             exec(
                 db,
@@ -545,7 +546,7 @@ fn variant_id(raw: &str) -> ApiResult<i64> {
 pub async fn delete_variant(ctx: &Ctx, db: &Db, raw_id: &str) -> ApiResult<Reply> {
     auth::require_admin(ctx).await?;
     let id = variant_id(raw_id)?;
-    let product_id = transaction(db, async || {
+    let product_id = db.transaction(async {
         let rows = db
             .query(
                 "SELECT v.product_id, (SELECT COUNT(*) FROM variants w WHERE w.product_id = v.product_id),

@@ -10,7 +10,6 @@
 
 use crate::input::{self, Errors};
 use crate::products::money;
-use crate::schema::transaction;
 use crate::stock::available_sql;
 use edgecart_kit::auth;
 use edgecart_kit::db::{Db, RowExt, int, text};
@@ -104,7 +103,7 @@ pub async fn reserve(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     if let Some(id) = by_key(db, &key).await? {
         return Ok(json(StatusCode::OK, &load(db, id).await?));
     }
-    let (id, status) = match transaction(db, async || hold(db, &key, ttl, &lines).await).await? {
+    let (id, status) = match db.transaction(hold(db, &key, ttl, &lines)).await? {
         Held::New(id) => (id, StatusCode::CREATED),
         Held::Existing(id) => (id, StatusCode::OK),
     };
@@ -195,7 +194,7 @@ pub async fn get(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
 pub async fn commit(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
     auth::require_service(ctx).await?;
     let id = path_id(raw)?;
-    transaction(db, async || {
+    db.transaction(async {
         let r = load(db, id).await?;
         match r["status"].as_str() {
             Some("committed") => return Ok(()),
@@ -235,7 +234,7 @@ pub async fn commit(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
 pub async fn release(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
     auth::require_service(ctx).await?;
     let id = path_id(raw)?;
-    transaction(db, async || {
+    db.transaction(async {
         if load(db, id).await?["status"] == "committed" {
             return Err(ApiError::conflict(
                 "reservation_committed",

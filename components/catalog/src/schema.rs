@@ -198,18 +198,3 @@ pub fn detail_sql(key: &str) -> String {
         available_sql(now())
     )
 }
-
-/// Runs `f` inside one write transaction (`BEGIN IMMEDIATE`): committed when it
-/// succeeds, rolled back when it fails or the commit itself fails, so the pooled
-/// connection is never left inside an open transaction.
-pub async fn transaction<T>(db: &Db, f: impl AsyncFnOnce() -> ApiResult<T>) -> ApiResult<T> {
-    db.begin().await?;
-    let result = match f().await {
-        Ok(v) => db.commit().await.map(|()| v),
-        Err(e) => Err(e),
-    };
-    if result.is_err() {
-        db.rollback().await;
-    }
-    result
-}

@@ -180,6 +180,24 @@ impl Db {
     pub async fn rollback(&self) {
         let _ = self.try_exec("ROLLBACK", []).await;
     }
+
+    /// Runs `work` inside one write transaction ([`Db::begin`]): committed
+    /// when it succeeds, rolled back when it fails or the commit itself fails,
+    /// so the connection is never left inside an open transaction.
+    pub async fn transaction<T>(
+        &self,
+        work: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        self.begin().await?;
+        let result = match work.await {
+            Ok(v) => self.commit().await.map(|()| v),
+            Err(e) => Err(e),
+        };
+        if result.is_err() {
+            self.rollback().await;
+        }
+        result
+    }
 }
 
 /// Whether an SQL error is a UNIQUE or PRIMARY KEY violation.

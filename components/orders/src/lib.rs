@@ -358,24 +358,8 @@ async fn transition(
     note: Option<String>,
     set: &[(&str, Option<String>)],
 ) -> ApiResult<Value> {
-    in_transaction(db, transition_in(db, id, to, note, set)).await?;
+    db.transaction(transition_in(db, id, to, note, set)).await?;
     load(db, id).await
-}
-
-/// Runs `work` inside one write transaction: committed when it succeeds, rolled
-/// back when it fails.
-async fn in_transaction<T>(db: &Db, work: impl Future<Output = ApiResult<T>>) -> ApiResult<T> {
-    db.begin().await?;
-    match work.await {
-        Ok(v) => {
-            db.commit().await?;
-            Ok(v)
-        }
-        Err(e) => {
-            db.rollback().await;
-            Err(e)
-        }
-    }
 }
 
 /// [`transition`] inside the caller's transaction; `true` when the status changed.

@@ -20,7 +20,7 @@
 //!   money comes back, the order becomes `refunded` (a cancelled one stays
 //!   `cancelled`).
 
-use crate::{in_transaction, load, order_id, transition_in};
+use crate::{load, order_id, transition_in};
 use edgecart_kit::auth;
 use edgecart_kit::db::{Db, RowExt, int, opt_text, text};
 use edgecart_kit::http::{Ctx, Reply, json};
@@ -97,7 +97,7 @@ pub async fn cancel(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
         ctx.json()?
     };
     let reason = reason(body.reason)?;
-    in_transaction(db, async {
+    db.transaction(async {
         let (status, left) = refundable(db, id).await?;
         if !matches!(status.as_str(), "paid" | "processing" | "cancelled") {
             return Err(ApiError::conflict(
@@ -164,7 +164,7 @@ async fn request_refund(ctx: &Ctx, db: &Db, id: i64) -> ApiResult<Value> {
         ctx.json()?
     };
     let reason = reason(body.reason)?;
-    in_transaction(db, async {
+    db.transaction(async {
         let (status, left) = refundable(db, id).await?;
         if !matches!(
             status.as_str(),
@@ -238,27 +238,28 @@ pub async fn result(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
     if !matches!(b.status.as_str(), "succeeded" | "failed") {
         return Err(ApiError::field("status", "must be succeeded or failed"));
     }
-    let order = in_transaction(db, async {
-        let rows = db
-            .query(
-                "SELECT order_id, amount, status FROM refunds WHERE id = ?",
-                [int(rid)],
-            )
-            .await?;
-        let r = rows
-            .first()
-            .ok_or_else(|| ApiError::not_found("no such refund"))?;
-        let (order, amount, status) = (r.int(0), r.int(1), r.text(2));
-        if status == b.status {
-            return Ok(order);
-        }
-        if status != "pending" {
-            return Err(ApiError::conflict(
-                "refund_settled",
-                format!("the refund already {status}"),
-            ));
-        }
-        db.exec(
+    let order = db
+        .transaction(async {
+            let rows = db
+                .query(
+                    "SELECT order_id, amount, status FROM refunds WHERE id = ?",
+                    [int(rid)],
+                )
+                .await?;
+            let r = rows
+                .first()
+                .ok_or_else(|| ApiError::not_found("no such refund"))?;
+            let (order, amount, status) = (r.int(0), r.int(1), r.text(2));
+            if status == b.status {
+                return Ok(order);
+            }
+            if status != "pending" {
+                return Err(ApiError::conflict(
+                    "refund_settled",
+                    format!("the refund already {status}"),
+                ));
+            }
+            db.exec(
             "UPDATE refunds SET status = ?, gateway_id = ?, error = ?, updated_at = ? WHERE id = ?",
             [
                 text(b.status.clone()),
@@ -269,31 +270,31 @@ pub async fn result(ctx: &Ctx, db: &Db, raw: &str) -> ApiResult<Reply> {
             ],
         )
         .await?;
-        if b.status == "failed" {
-            let why = b.error.clone().unwrap_or_else(|| "no reason given".into());
-            event(db, order, format!("refund of {amount} failed: {why}")).await?;
-            return Ok(order);
-        }
-        db.exec(
+            if b.status == "failed" {
+                let why = b.error.clone().unwrap_or_else(|| "no reason given".into());
+                event(db, order, format!("refund of {amount} failed: {why}")).await?;
+                return Ok(order);
+            }
+            db.exec(
             "UPDATE orders SET amount_refunded = amount_refunded + ?, updated_at = ? WHERE id = ?",
             [int(amount), int(now()), int(order)],
         )
         .await?;
-        event(db, order, format!("refunded {amount}")).await?;
-        let done = db
-            .query(
-                "SELECT status, amount_refunded >= total FROM orders WHERE id = ?",
-                [int(order)],
-            )
-            .await?;
-        if let Some(o) = done.first()
-            && o.int(1) == 1
-            && o.text(0) != "cancelled"
-        {
-            transition_in(db, order, "refunded", Some("fully refunded".into()), &[]).await?;
-        }
-        Ok(order)
-    })
-    .await?;
+            event(db, order, format!("refunded {amount}")).await?;
+            let done = db
+                .query(
+                    "SELECT status, amount_refunded >= total FROM orders WHERE id = ?",
+                    [int(order)],
+                )
+                .await?;
+            if let Some(o) = done.first()
+                && o.int(1) == 1
+                && o.text(0) != "cancelled"
+            {
+                transition_in(db, order, "refunded", Some("fully refunded".into()), &[]).await?;
+            }
+            Ok(order)
+        })
+        .await?;
     Ok(json(StatusCode::OK, &load(db, order).await?))
 }
