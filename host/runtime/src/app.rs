@@ -16,7 +16,8 @@ use crate::engine::{ComponentCache, EngineLimits, EpochTicker, new_engine};
 use crate::error::{ConfigErrors, json_error};
 use crate::files::{self, Preopen};
 use crate::kv::{self, KvHost, KvView};
-use crate::manifest::Manifest;
+use crate::lanes::{BackgroundLane, in_lane};
+use crate::manifest::{Manifest, Priority};
 use crate::metrics::Metrics;
 use crate::outbound::{AllowedHostsConfig, ChainFuture, ChainTarget, Chainer, OutboundHooks};
 use crate::response::collect_small;
@@ -382,11 +383,15 @@ struct PreparedComponent {
     allowed: AllowedHostsConfig,
     preopens: Vec<Preopen>,
     pre: ProxyPre<Host>,
+    priority: Priority,
 }
 
 /// One component's dispatcher.
 struct ComponentRuntime {
     handler: ProxyHandler<ComponentState>,
+    /// The runtime its instances run on: the worker threads' or the background
+    /// lane's.
+    lane: tokio::runtime::Handle,
     /// Turns for client requests (`max_component_requests`); `None`: unlimited.
     admission: Option<tokio::sync::Semaphore>,
 }
@@ -414,6 +419,8 @@ pub enum Origin {
 pub struct App {
     dispatcher: Arc<Dispatcher>,
     _ticker: EpochTicker,
+    /// Threads for `priority = "background"` components, if any.
+    _background: Option<BackgroundLane>,
 }
 
 impl std::fmt::Debug for App {
@@ -639,12 +646,26 @@ impl App {
                     allowed,
                     preopens,
                     pre,
+                    priority: decl.priority,
                 });
             }
         }
+        let background = if prepared.iter().any(|c| c.priority == Priority::Background) {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            match BackgroundLane::start(threads) {
+                Ok(lane) => Some(lane),
+                Err(e) => {
+                    errors.push(format!("cannot start the background lane's threads: {e}"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
+        let workers = tokio::runtime::Handle::current();
 
         let routes = manifest
             .triggers
@@ -658,6 +679,10 @@ impl App {
                 .into_iter()
                 .map(|c| {
                     let id = c.id.clone();
+                    let lane = match (&background, c.priority) {
+                        (Some(b), Priority::Background) => b.handle(),
+                        _ => workers.clone(),
+                    };
                     let state = ComponentState {
                         id: Arc::from(c.id.as_str()),
                         p3: matches!(c.pre, ProxyPre::P3(_)),
@@ -677,6 +702,7 @@ impl App {
                         id,
                         ComponentRuntime {
                             handler: ProxyHandler::new(state),
+                            lane,
                             admission: (options.max_component_requests > 0).then(|| {
                                 tokio::sync::Semaphore::new(
                                     options
@@ -700,6 +726,7 @@ impl App {
         Ok(App {
             dispatcher,
             _ticker: EpochTicker::start(engine),
+            _background: background,
         })
     }
 
@@ -776,7 +803,13 @@ impl Dispatcher {
             _ => None,
         };
         let slot = Arc::new(RequestSlot::new());
-        let result = component.handler.handle(slot.clone(), request).await;
+        // A chained request may come from a background component's thread, so
+        // every dispatch names its lane.
+        let result = in_lane(
+            &component.lane,
+            component.handler.handle(slot.clone(), request),
+        )
+        .await;
         let response = match result {
             Ok(r) => match collect_small(r).await {
                 Ok(r) => r,

@@ -19,6 +19,8 @@
 //!   databases from [`db`]).
 //! - [`engine`]: wasmtime configuration (pooling allocator, epochs) and the
 //!   compiled-component cache.
+//! - [`lanes`]: the background lane, lower-priority threads for components
+//!   marked `priority = "background"`.
 //! - [`metrics`]: Prometheus counters and histograms for the admin listener.
 #![deny(missing_docs)]
 
@@ -29,6 +31,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod kv;
+pub mod lanes;
 pub mod manifest;
 pub mod metrics;
 pub mod outbound;

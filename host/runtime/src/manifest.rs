@@ -129,6 +129,20 @@ pub struct ComponentDecl {
     pub key_value_stores: Vec<String>,
     /// `[component.<id>.build]`.
     pub build: Option<BuildConfig>,
+    /// `priority` in `[component.<id>.tool.edgecart]`: where its code runs.
+    pub priority: Priority,
+}
+
+/// Where a component's code runs (`[component.<id>.tool.edgecart]`, a table Spin
+/// leaves to tools and ignores).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Priority {
+    /// On the worker threads, with every other component.
+    #[default]
+    Normal,
+    /// In the background lane: threads the OS schedules at a lower priority, for
+    /// components whose requests compute for long (see [`crate::lanes`]).
+    Background,
 }
 
 /// One `files` entry.
@@ -222,6 +236,8 @@ mod keys {
         "dependencies",
     ];
     pub const BUILD: &[&str] = &["command", "workdir", "watch", "environment"];
+    /// `[component.<id>.tool.edgecart]`: edgecart's own settings.
+    pub const EDGECART_TOOL: &[&str] = &["priority"];
     pub const FILE_PLACEMENT: &[&str] = &["source", "destination"];
 }
 
@@ -470,6 +486,19 @@ fn check_component_keys(t: &Table, prefix: &str, errors: &mut ConfigErrors) {
     if let Some(b) = t.get("build").and_then(Value::as_table) {
         unknown_keys(b, keys::BUILD, &format!("{prefix}build."), errors);
     }
+    if let Some(own) = t
+        .get("tool")
+        .and_then(Value::as_table)
+        .and_then(|tools| tools.get("edgecart"))
+        .and_then(Value::as_table)
+    {
+        unknown_keys(
+            own,
+            keys::EDGECART_TOOL,
+            &format!("{prefix}tool.edgecart."),
+            errors,
+        );
+    }
     if let Some(files) = t.get("files").and_then(Value::as_array) {
         for f in files.iter().filter_map(Value::as_table) {
             unknown_keys(
@@ -558,6 +587,8 @@ struct RawComponent {
     key_value_stores: Vec<String>,
     #[serde(default)]
     build: Option<BuildConfig>,
+    #[serde(default)]
+    tool: Table,
 }
 
 /// What parsing needs besides the text.
@@ -727,6 +758,24 @@ fn parse_component(
         ok = false;
     }
 
+    let priority = match raw
+        .tool
+        .get("edgecart")
+        .and_then(Value::as_table)
+        .and_then(|own| own.get("priority"))
+    {
+        None => Priority::Normal,
+        Some(Value::String(p)) if p == "normal" => Priority::Normal,
+        Some(Value::String(p)) if p == "background" => Priority::Background,
+        Some(other) => {
+            errors.push(format!(
+                "component `{id}`: `tool.edgecart.priority` must be \"normal\" or \"background\", not {other}"
+            ));
+            ok = false;
+            Priority::Normal
+        }
+    };
+
     ok.then(|| ComponentDecl {
         id: id.to_string(),
         source,
@@ -738,6 +787,7 @@ fn parse_component(
         sqlite_databases: raw.sqlite_databases,
         key_value_stores: raw.key_value_stores,
         build: raw.build,
+        priority,
     })
 }
 

@@ -201,3 +201,86 @@ async fn sigterm_lets_an_in_flight_request_finish_then_exits_zero() {
         "the listener is closed"
     );
 }
+
+const LANES: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "lanes"
+[[trigger.http]]
+route = "/bg/..."
+component = "hasher"
+[[trigger.http]]
+route = "/..."
+component = "app"
+[component.app]
+source = "{spin_app}"
+[component.hasher]
+source = "{spin_app}"
+[component.hasher.tool.edgecart]
+priority = "background"
+"#;
+
+/// `(name, CPU ticks in user mode, nice)` of each thread of `pid`.
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> Vec<(String, u64, i64)> {
+    let mut out = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let Ok(stat) = std::fs::read_to_string(task.unwrap().path().join("stat")) else {
+            continue;
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        // After the name: state is field 3, utime field 14, nice field 19.
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        out.push((
+            stat[open + 1..close].to_string(),
+            fields[11].parse().unwrap(),
+            fields[16].parse().unwrap(),
+        ));
+    }
+    out
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_background_component_computes_on_lower_priority_threads() {
+    let app = spawn_app(LANES, &["--request-timeout", "1s"], &[]).await;
+    let looping = {
+        let client = app.client.clone();
+        let url = app.url("/bg/loop");
+        tokio::spawn(async move { client.get(url).send().await.unwrap().status().as_u16() })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..5 {
+        let (status, body) = app.get("/sleep?ms=10").await;
+        assert_eq!((status, body.as_str()), (200, "slept 10 ms"));
+    }
+    assert_eq!(
+        looping.await.unwrap(),
+        500,
+        "the deadline holds in the lane"
+    );
+
+    let all = threads(app.pid());
+    let own_nice = all.iter().find(|t| t.0 == "edgecart").map_or(0, |t| t.2);
+    let lane: Vec<_> = all.iter().filter(|t| t.0 == "edgecart-bg").collect();
+    assert!(!lane.is_empty(), "no background threads in {all:?}");
+    assert!(
+        lane.iter().all(|t| t.2 == (own_nice + 10).min(19)),
+        "background threads run at nice {own_nice} + 10: {all:?}"
+    );
+    // The loop ran for about a second of CPU, on a background thread.
+    let lane_ticks: u64 = lane.iter().map(|t| t.1).sum();
+    assert!(
+        lane_ticks >= 20,
+        "the loop did not run in the lane: {all:?}"
+    );
+    assert!(
+        all.iter()
+            .filter(|t| t.0 != "edgecart-bg")
+            .all(|t| t.2 == own_nice),
+        "other threads keep the process's priority: {all:?}"
+    );
+    assert_eq!(app.get("/bg/echo").await, (200, "0 bytes".to_string()));
+}

@@ -187,3 +187,23 @@ fn every_problem_is_reported_in_one_pass() {
     }
     assert!(stderr.contains("6 problems found"), "{stderr}");
 }
+
+#[test]
+fn a_bad_edgecart_tool_setting_is_named() {
+    rejected(
+        &with_head(&format!(
+            "{GOOD_TRIGGER}[component.app]\nsource = \"{{spin_app}}\"\n[component.app.tool.edgecart]\npriority = \"urgent\"\n"
+        )),
+        &[
+            "component `app`: `tool.edgecart.priority` must be \"normal\" or \"background\", not \"urgent\"",
+        ],
+    );
+    rejected(
+        &with_head(&format!(
+            "{GOOD_TRIGGER}[component.app]\nsource = \"{{spin_app}}\"\n[component.app.tool.edgecart]\npriorty = \"background\"\n[component.app.tool.other]\nanything = 1\n"
+        )),
+        &[
+            "unknown key `component.app.tool.edgecart.priorty`: did you mean `component.app.tool.edgecart.priority`?",
+        ],
+    );
+}
