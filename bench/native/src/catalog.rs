@@ -29,7 +29,7 @@ use detail::{Category, Columns, Product, parse_options};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
-use stock::{available_sql, out_of_stock_sql};
+use stock::{AVAILABLE_SQL, OUT_OF_STOCK_SQL};
 
 /// The shop's currency.
 pub const CURRENCY: &str = "EUR";
@@ -85,7 +85,7 @@ async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> A
                         FROM (SELECT v.id, v.sku, v.price, {} AS available, v.options FROM variants v
                               WHERE v.product_id = p.id ORDER BY v.position, v.id))
              FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {key}",
-            available_sql(now())
+            AVAILABLE_SQL
         ),
         vec![value],
     )
@@ -143,7 +143,7 @@ pub async fn variants(conn: &libsql::Connection, ids: &[i64]) -> ApiResult<Vec<V
             "SELECT v.id, v.sku, p.id, p.slug, p.title, p.status, v.price, {}, v.options,
                         (SELECT url FROM product_images i WHERE i.product_id = p.id ORDER BY position LIMIT 1)
                  FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id IN ({placeholders}) ORDER BY v.id",
-            available_sql(now())
+            AVAILABLE_SQL
         ),
         ids.iter().map(|i| int(*i)).collect(),
     )
@@ -208,7 +208,7 @@ impl Filter {
     /// The condition on `p` that selects the listing's products, stock included.
     fn listing_sql(&self) -> String {
         if self.in_stock {
-            format!("{} AND p.id NOT IN ({})", self.sql, out_of_stock_sql(now()))
+            format!("{} AND p.id NOT IN ({})", self.sql, OUT_OF_STOCK_SQL)
         } else {
             self.sql.clone()
         }
@@ -517,7 +517,7 @@ async fn decorate(conn: &libsql::Connection, items: &mut [Map<String, Value>]) -
         conn,
         &format!(
             "SELECT v.product_id FROM variants v WHERE v.product_id IN ({marks}) GROUP BY v.product_id HAVING MAX({}) > 0",
-            available_sql(now())
+            AVAILABLE_SQL
         ),
         params(),
     )
@@ -558,7 +558,7 @@ async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Va
     let params: Vec<libsql::Value> = f.params.iter().chain(&f.params).cloned().collect();
     let rows = query(
         conn,
-        &facets::out_of_stock_aggregates_sql(&f.sql, &out_of_stock_sql(now())),
+        &facets::out_of_stock_aggregates_sql(&f.sql, OUT_OF_STOCK_SQL),
         params,
     )
     .await?;

@@ -37,7 +37,7 @@ pub fn aggregates_sql(filter: &str) -> String {
 /// The SQL of the out-of-stock matches' total and facets, with the price bounds
 /// of the in-stock matches (only worked out when some match is out of stock).
 /// `out_of_stock` selects the ids of the products out of stock
-/// (`stock::out_of_stock_sql`). The filter appears twice: its parameters are
+/// (`stock::OUT_OF_STOCK_SQL`). The filter appears twice: its parameters are
 /// given twice.
 pub fn out_of_stock_aggregates_sql(filter: &str, out_of_stock: &str) -> String {
     summary_sql(

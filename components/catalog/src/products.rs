@@ -4,7 +4,7 @@
 use crate::detail::{Category, Columns, Product, parse_options};
 use crate::input::{self, CURRENCY, Errors, VariantIn};
 use crate::schema::detail_sql;
-use crate::stock::available_sql;
+use crate::stock::AVAILABLE_SQL;
 use edgecart_kit::auth::{self, Principal, Role};
 use edgecart_kit::db::{Db, RowExt, int, is_unique_violation, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
@@ -424,7 +424,7 @@ async fn variant_json(db: &Db, id: i64) -> ApiResult<Value> {
         .query(
             &format!(
                 "SELECT v.id, v.sku, v.price, {}, v.options FROM variants v WHERE v.id = ?",
-                available_sql(now())
+                AVAILABLE_SQL
             ),
             [int(id)],
         )
@@ -612,7 +612,7 @@ pub async fn lookup(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
                 "SELECT v.id, v.sku, p.id, p.slug, p.title, p.status, v.price, {}, v.options,
                         (SELECT url FROM product_images i WHERE i.product_id = p.id ORDER BY position LIMIT 1)
                  FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id IN ({placeholders}) ORDER BY v.id",
-                available_sql(now())
+                AVAILABLE_SQL
             ),
             ids.iter().map(|i| int(*i)),
         )

@@ -10,7 +10,7 @@
 
 use crate::input::{self, Errors};
 use crate::products::money;
-use crate::stock::available_sql;
+use crate::stock::AVAILABLE_SQL;
 use edgecart_kit::auth;
 use edgecart_kit::db::{Db, RowExt, int, text};
 use edgecart_kit::http::{Ctx, Reply, json};
@@ -132,7 +132,7 @@ async fn hold(db: &Db, key: &str, ttl: i64, lines: &[(i64, i64)]) -> ApiResult<H
             .query(
                 &format!(
                     "SELECT {}, v.price, p.status FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ?",
-                    available_sql(t)
+                    AVAILABLE_SQL
                 ),
                 [int(*variant)],
             )

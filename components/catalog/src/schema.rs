@@ -15,9 +15,9 @@
 //! aggregate is always exactly what the queries would return. Stock is not among
 //! those tables: filters on availability are never cached.
 
-use crate::stock::available_sql;
+use crate::stock::AVAILABLE_SQL;
+use edgecart_kit::ApiResult;
 use edgecart_kit::db::{Db, Migration};
-use edgecart_kit::{ApiResult, now};
 
 /// A trigger that moves the catalog to a new generation when `table` changes
 /// (`listing_aggregates` entries of older generations are never served).
@@ -195,6 +195,6 @@ pub fn detail_sql(key: &str) -> String {
                     FROM (SELECT v.id, v.sku, v.price, {} AS available, v.options FROM variants v
                           WHERE v.product_id = p.id ORDER BY v.position, v.id))
          FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE {key}",
-        available_sql(now())
+        AVAILABLE_SQL
     )
 }

@@ -17,7 +17,7 @@ use crate::categories::DESCENDANTS;
 use crate::facets;
 use crate::input::CURRENCY;
 use crate::products::{admin_viewer, money};
-use crate::stock::{available_sql, out_of_stock_sql};
+use crate::stock::{AVAILABLE_SQL, OUT_OF_STOCK_SQL};
 use edgecart_kit::db::{Db, RowExt, int, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
 use edgecart_kit::paging;
@@ -75,7 +75,7 @@ impl Filter {
     /// The condition on `p` that selects the listing's products, stock included.
     fn listing_sql(&self) -> String {
         if self.in_stock {
-            format!("{} AND p.id NOT IN ({})", self.sql, out_of_stock_sql(now()))
+            format!("{} AND p.id NOT IN ({})", self.sql, OUT_OF_STOCK_SQL)
         } else {
             self.sql.clone()
         }
@@ -350,7 +350,7 @@ async fn decorate(db: &Db, items: &mut [Map<String, Value>]) -> ApiResult<()> {
         .query(
             &format!(
                 "SELECT v.product_id FROM variants v WHERE v.product_id IN ({marks}) GROUP BY v.product_id HAVING MAX({}) > 0",
-                available_sql(now())
+                AVAILABLE_SQL
             ),
             params(),
         )
@@ -392,7 +392,7 @@ async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
     let params: Vec<Sql> = f.params.iter().chain(&f.params).cloned().collect();
     let rows = db
         .query(
-            &facets::out_of_stock_aggregates_sql(&f.sql, &out_of_stock_sql(now())),
+            &facets::out_of_stock_aggregates_sql(&f.sql, OUT_OF_STOCK_SQL),
             params,
         )
         .await?;
