@@ -25,6 +25,8 @@ pub const BACKGROUND_NICE: i32 = 10;
 /// The threads of the background lane: a tokio runtime whose threads lower
 /// their own scheduling priority when they start.
 pub struct BackgroundLane {
+    handle: Handle,
+    /// Taken only when the lane is dropped.
     runtime: Option<Runtime>,
 }
 
@@ -38,16 +40,14 @@ impl BackgroundLane {
             .enable_all()
             .build()?;
         Ok(BackgroundLane {
+            handle: runtime.handle().clone(),
             runtime: Some(runtime),
         })
     }
 
     /// The lane's runtime, to run a component's instances on.
     pub fn handle(&self) -> Handle {
-        match &self.runtime {
-            Some(r) => r.handle().clone(),
-            None => unreachable!("the runtime is only taken when the lane is dropped"),
-        }
+        self.handle.clone()
     }
 }
 
