@@ -7,14 +7,17 @@
 //! The SQL text and the order of the statements are the component's, copied: the
 //! component's modules are bound to spin-sdk, so they cannot be linked here. The
 //! detail's response types (`detail.rs`), the in-stock facet arithmetic
-//! (`facets.rs`) and the available-stock SQL (`stock.rs`) depend on serde or
-//! nothing and are compiled in unchanged. The
+//! (`facets.rs`), the tag and option conditions (`filters.rs`) and the
+//! available-stock SQL (`stock.rs`) depend on serde or nothing and are compiled
+//! in unchanged. The
 //! benchmark runner compares both servers' answers before it measures them.
 
 #[path = "../../../components/catalog/src/detail.rs"]
 mod detail;
 #[path = "../../../components/catalog/src/facets.rs"]
 mod facets;
+#[path = "../../../components/catalog/src/filters.rs"]
+mod filters;
 #[path = "../../../components/catalog/src/stock.rs"]
 mod stock;
 
@@ -282,7 +285,7 @@ async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
         ));
     }
     for tag in tags {
-        sql.push_str(" AND p.id IN (SELECT product_id FROM product_tags WHERE tag = ?)");
+        sql.push_str(filters::tag(fts.is_some()));
         params.push(text(tag.to_lowercase()));
     }
     for (name, field) in [("min_price", ">="), ("max_price", "<=")] {
@@ -315,7 +318,7 @@ async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
                     "must name an option and a value, as option.size=M",
                 ));
             }
-            sql.push_str(" AND p.id IN (SELECT product_id FROM variant_options WHERE name = ? AND value = ?)");
+            sql.push_str(filters::option(fts.is_some()));
             params.push(text(name.to_lowercase()));
             params.push(text(v.clone()));
         }

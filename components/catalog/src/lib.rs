@@ -12,6 +12,7 @@
 mod categories;
 mod detail;
 mod facets;
+mod filters;
 mod input;
 mod products;
 mod reservations;

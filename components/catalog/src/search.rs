@@ -14,10 +14,10 @@
 //! moved across the cursor.
 
 use crate::categories::DESCENDANTS;
-use crate::facets;
 use crate::input::CURRENCY;
 use crate::products::{admin_viewer, money};
 use crate::stock::{AVAILABLE_SQL, OUT_OF_STOCK_SQL};
+use crate::{facets, filters};
 use edgecart_kit::db::{Db, RowExt, int, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
 use edgecart_kit::paging;
@@ -151,7 +151,7 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
         ));
     }
     for tag in tags {
-        sql.push_str(" AND p.id IN (SELECT product_id FROM product_tags WHERE tag = ?)");
+        sql.push_str(filters::tag(fts.is_some()));
         params.push(text(tag.to_lowercase()));
     }
     for (name, field) in [("min_price", ">="), ("max_price", "<=")] {
@@ -183,7 +183,7 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
             if name.is_empty() || v.is_empty() {
                 return Err(bad(k, "must name an option and a value, as option.size=M"));
             }
-            sql.push_str(" AND p.id IN (SELECT product_id FROM variant_options WHERE name = ? AND value = ?)");
+            sql.push_str(filters::option(fts.is_some()));
             params.push(text(name.to_lowercase()));
             params.push(text(v.clone()));
         }

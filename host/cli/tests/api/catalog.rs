@@ -586,6 +586,12 @@ async fn filters_and_facets_agree_with_a_brute_force_count() {
             "option.size=S&tag=new&in_stock=true",
             Box::new(|i| i.sizes.contains(&"S") && i.tags.contains(&"new") && i.stock > 0),
         ),
+        // With search words, tags and options are checked per match instead.
+        ("q=item&option.size=L", Box::new(|i| i.sizes.contains(&"L"))),
+        (
+            "q=item&tag=eco,sale&in_stock=true",
+            Box::new(|i| i.tags.contains(&"eco") && i.tags.contains(&"sale") && i.stock > 0),
+        ),
     ];
     for (query, keep) in cases {
         let expected: Vec<&Item> = items.iter().filter(|i| keep(i)).collect();
