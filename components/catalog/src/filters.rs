@@ -1,5 +1,7 @@
-//! The conditions that narrow a listing to a tag or an option value. Constant
-//! text, so `bench/native` compiles this file in unchanged and both run the same
+//! The conditions of a listing's filter that both the catalog component and
+//! `bench/native` write: the search words' match, and the conditions that narrow
+//! a listing to a tag or an option value. Constant text and no dependency, so
+//! `bench/native` compiles this file in unchanged and both run the same
 //! statements.
 //!
 //! With search words the full-text matches are the candidates (for a common
@@ -26,5 +28,23 @@ pub fn option(searching: bool) -> &'static str {
         " AND EXISTS (SELECT 1 FROM variant_options WHERE product_id = p.id AND name = ? AND value = ?)"
     } else {
         " AND p.id IN (SELECT product_id FROM variant_options WHERE name = ? AND value = ?)"
+    }
+}
+
+/// The search words' condition (one parameter, the FTS5 query). A filter with
+/// words starts with it, so that a page ranked by the words can leave it out
+/// ([`ranked_page`]).
+pub const MATCHED: &str =
+    "p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?) AND ";
+
+/// A filter's condition and parameters for a page that joins the full-text
+/// matches for their rank: that join already limits the page to the matches,
+/// so the words' leading condition and its parameter are left out instead of
+/// matching the words a second time (for a common word, a tenth of a
+/// millisecond to a third of one). `sql` and `params` unchanged otherwise.
+pub fn ranked_page<'a, P>(sql: &'a str, params: &'a [P]) -> (&'a str, &'a [P]) {
+    match (sql.strip_prefix(MATCHED), params.split_first()) {
+        (Some(rest), Some((_, rest_params))) => (rest, rest_params),
+        _ => (sql, params),
     }
 }

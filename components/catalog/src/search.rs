@@ -72,12 +72,22 @@ struct Filter {
 }
 
 impl Filter {
-    /// The condition on `p` that selects the listing's products, stock included.
-    fn listing_sql(&self) -> String {
-        if self.in_stock {
-            format!("{} AND p.id NOT IN ({})", self.sql, OUT_OF_STOCK_SQL)
+    /// The condition on `p` that selects a page's products, stock included, and
+    /// its parameters; `ranked`: the page joins the full-text matches for their
+    /// rank ([`filters::ranked_page`]).
+    fn page_condition(&self, ranked: bool) -> (String, &[Sql]) {
+        let (sql, params) = if ranked {
+            filters::ranked_page(&self.sql, &self.params)
         } else {
-            self.sql.clone()
+            (self.sql.as_str(), self.params.as_slice())
+        };
+        if self.in_stock {
+            (
+                format!("{sql} AND p.id NOT IN ({OUT_OF_STOCK_SQL})"),
+                params,
+            )
+        } else {
+            (sql.to_string(), params)
         }
     }
 }
@@ -116,6 +126,10 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
     };
     let mut sql = String::new();
     let mut params = Vec::new();
+    if let Some(f) = &fts {
+        sql.push_str(filters::MATCHED);
+        params.push(text(f.clone()));
+    }
     match ctx.param("status") {
         None | Some("active") => sql.push_str(&format!("{status} = 'active'")),
         Some(s @ ("draft" | "archived")) if is_admin => {
@@ -129,10 +143,6 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
             ));
         }
         Some(_) => return Err(bad("status", "must be active, draft, archived or any")),
-    }
-    if let Some(f) = &fts {
-        sql.push_str(" AND p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)");
-        params.push(text(f.clone()));
     }
     if let Some(c) = ctx.param("category").filter(|c| !c.is_empty()) {
         match category_id(db, c).await? {
@@ -270,12 +280,12 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     if ranked && let Some(q) = &f.fts {
         params.push(text(q.clone()));
     }
-    params.extend(f.params.iter().cloned());
+    let (condition, condition_params) = f.page_condition(ranked);
+    params.extend(condition_params.iter().cloned());
     let mut page_sql = format!(
         "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
                 {rank} AS rank
-         FROM products p {ranks} LEFT JOIN categories c ON c.id = p.category_id WHERE {})",
-        f.listing_sql()
+         FROM products p {ranks} LEFT JOIN categories c ON c.id = p.category_id WHERE {condition})"
     );
     if let Some(c) = &cursor {
         let key = match &c.key {
