@@ -40,8 +40,8 @@ pub const MATCHED: &str =
 /// A filter's condition and parameters for a page that joins the full-text
 /// matches for their rank: that join already limits the page to the matches,
 /// so the words' leading condition and its parameter are left out instead of
-/// matching the words a second time (for a common word, a tenth of a
-/// millisecond to a third of one). `sql` and `params` unchanged otherwise.
+/// matching the words a second time (for a common word, 0.2 to 0.4 ms of a
+/// 1 to 3 ms page, natively). `sql` and `params` unchanged otherwise.
 pub fn ranked_page<'a, P>(sql: &'a str, params: &'a [P]) -> (&'a str, &'a [P]) {
     match (sql.strip_prefix(MATCHED), params.split_first()) {
         (Some(rest), Some((_, rest_params))) => (rest, rest_params),
