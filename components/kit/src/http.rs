@@ -33,12 +33,18 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Reads the request, body included (the host bounds its size).
+    /// Reads the request, body included (the host bounds its size). A `GET`
+    /// or `HEAD` request's body, which no route reads, is left unread: reading
+    /// even an empty one is a stream read and a wait for its trailers.
     pub async fn read(req: Request) -> Result<Ctx, ApiError> {
         let (parts, body) = req.into_parts();
-        let body = body.bytes().await.map_err(|e| {
-            ApiError::bad_request("bad_body", format!("cannot read the body: {e:?}"))
-        })?;
+        let body = if matches!(parts.method, Method::GET | Method::HEAD) {
+            Bytes::new()
+        } else {
+            body.bytes().await.map_err(|e| {
+                ApiError::bad_request("bad_body", format!("cannot read the body: {e:?}"))
+            })?
+        };
         let path = parts.uri.path();
         let segments = path
             .split('/')
