@@ -208,22 +208,19 @@ struct Filter {
 }
 
 impl Filter {
-    /// The condition on `p` that selects a page's products, stock included, and
-    /// its parameters; `ranked`: the page joins the full-text matches for their
-    /// rank ([`filters::ranked_page`]).
-    fn page_condition(&self, ranked: bool) -> (String, &[libsql::Value]) {
-        let (sql, params) = if ranked {
-            filters::ranked_page(&self.sql, &self.params)
+    /// The condition on `p` that selects a page's products, stock included;
+    /// `ranked`: the page joins the full-text matches for their rank
+    /// ([`filters::ranked_page`]). Its parameters are the filter's either way.
+    fn page_condition(&self, ranked: bool) -> String {
+        let sql = if ranked {
+            filters::ranked_page(&self.sql)
         } else {
-            (self.sql.as_str(), self.params.as_slice())
+            &self.sql
         };
         if self.in_stock {
-            (
-                format!("{sql} AND p.id NOT IN ({OUT_OF_STOCK_SQL})"),
-                params,
-            )
+            format!("{sql} AND p.id NOT IN ({OUT_OF_STOCK_SQL})")
         } else {
-            (sql.to_string(), params)
+            sql.to_string()
         }
     }
 }
@@ -445,12 +442,8 @@ pub async fn list(
     } else {
         ("0.0", "")
     };
-    let mut params = Vec::new();
-    if ranked && let Some(q) = &f.fts {
-        params.push(text(q.clone()));
-    }
-    let (condition, condition_params) = f.page_condition(ranked);
-    params.extend(condition_params.iter().cloned());
+    let condition = f.page_condition(ranked);
+    let mut params = f.params.clone();
     let mut page_sql = format!(
         "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
                 {rank} AS rank
