@@ -6,7 +6,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+
+#[path = "../../../components/kit/src/etag.rs"]
+mod etag;
 
 /// An error answered as `{"error": {"code", "message", "details"?}}`.
 #[derive(Debug)]
@@ -112,14 +114,7 @@ pub fn cached_json(request: &HeaderMap, value: &impl Serialize, max_age: u32) ->
             return ApiError::internal(format!("serializing a response: {e}")).into_response();
         }
     };
-    let digest = Sha256::digest(&body);
-    let etag = format!(
-        "\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = etag::strong(&body);
     let matches = request
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

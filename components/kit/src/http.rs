@@ -10,7 +10,6 @@ use bytes::Bytes;
 use http_body_util::Full;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use spin_sdk::http::body::IncomingBodyExt;
 use spin_sdk::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 
@@ -210,14 +209,7 @@ pub fn cached_json(ctx: &Ctx, value: &impl Serialize, max_age: u32) -> Reply {
         Ok(b) => b,
         Err(e) => return error_reply(&ApiError::internal(format!("serializing a response: {e}"))),
     };
-    let digest = Sha256::digest(&body);
-    let etag = format!(
-        "\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = crate::etag::strong(&body);
     let matches = ctx.header("if-none-match").is_some_and(|inm| {
         inm.split(',')
             .map(|t| t.trim().trim_start_matches("W/"))

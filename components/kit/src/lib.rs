@@ -3,6 +3,7 @@
 //! Each module is one concern a shop domain needs at its HTTP edge:
 //! - [`error`]: the one JSON error body (`{"error":{"code","message","details"}}`)
 //!   and its status codes;
+//! - [`etag`]: entity tags for cacheable responses;
 //! - [`http`]: reading a request (path, query, headers, JSON body) and writing
 //!   JSON responses, with `ETag` / `If-None-Match` for cacheable reads;
 //! - [`types`]: validated newtypes (`Email`, `Sku`, `Slug`, `Quantity`, `Money`);
@@ -20,6 +21,7 @@
 pub mod auth;
 pub mod db;
 pub mod error;
+pub mod etag;
 pub mod http;
 pub mod idempotency;
 pub mod paging;
