@@ -25,20 +25,21 @@ mod pricing;
 mod store;
 
 use edgecart_kit::auth::{self, Principal};
-use edgecart_kit::http::{Ctx, Reply, finish, json, no_content};
+use edgecart_kit::http::{Ctx, IncomingRequest, Reply, finish, json, no_content};
 use edgecart_kit::types::Quantity;
 use edgecart_kit::{ApiError, ApiResult};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use spin_sdk::http::{HeaderValue, IntoResponse, Method, Request, StatusCode};
+use spin_sdk::http::{HeaderValue, Method, StatusCode};
 use store::{CartRef, Line, Owner, Store};
 
-#[spin_sdk::http_service]
-async fn handle(req: Request) -> impl IntoResponse {
+edgecart_kit::serve!(handle);
+
+async fn handle(req: IncomingRequest) -> Reply {
     finish(route(req).await)
 }
 
-async fn route(req: Request) -> ApiResult<Reply> {
+async fn route(req: IncomingRequest) -> ApiResult<Reply> {
     let ctx = Ctx::read(req).await?;
     let path = ctx.path();
     let m = ctx.method.clone();

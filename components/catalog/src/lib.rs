@@ -22,15 +22,16 @@ mod stock;
 
 use edgecart_kit::ApiError;
 use edgecart_kit::ApiResult;
-use edgecart_kit::http::{Ctx, Reply, finish};
-use spin_sdk::http::{IntoResponse, Method, Request};
+use edgecart_kit::http::{Ctx, IncomingRequest, Reply, finish};
+use spin_sdk::http::Method;
 
-#[spin_sdk::http_service]
-async fn handle(req: Request) -> impl IntoResponse {
+edgecart_kit::serve!(handle);
+
+async fn handle(req: IncomingRequest) -> Reply {
     finish(route(req).await)
 }
 
-async fn route(req: Request) -> ApiResult<Reply> {
+async fn route(req: IncomingRequest) -> ApiResult<Reply> {
     let ctx = Ctx::read(req).await?;
     let path = ctx.path();
     let db = schema::open().await?;

@@ -20,16 +20,17 @@ mod schema;
 mod sessions;
 
 use edgecart_kit::auth::SigningKeys;
-use edgecart_kit::http::{Ctx, Reply, finish};
+use edgecart_kit::http::{Ctx, IncomingRequest, Reply, finish};
 use edgecart_kit::{ApiError, ApiResult};
-use spin_sdk::http::{HeaderValue, IntoResponse, Method, Request};
+use spin_sdk::http::{HeaderValue, Method};
 
-#[spin_sdk::http_service]
-async fn handle(req: Request) -> impl IntoResponse {
+edgecart_kit::serve!(handle);
+
+async fn handle(req: IncomingRequest) -> Reply {
     finish(route(req).await)
 }
 
-async fn route(req: Request) -> ApiResult<Reply> {
+async fn route(req: IncomingRequest) -> ApiResult<Reply> {
     let ctx = Ctx::read(req).await?;
     let path = ctx.path();
     let m = &ctx.method;

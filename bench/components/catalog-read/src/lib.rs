@@ -1,28 +1,33 @@
 //! `GET /product/<id>`: one row by primary key from the `catalog` database, as JSON.
 //! The native baseline in `bench/native` answers the same request with the same SQL.
 //!
-//! It reads the way the shop's components do (`components/kit/src/db.rs`): the
-//! interface's one-call `execute`, which returns the whole result, rather than the
-//! streaming `execute-async`, and it allocates through talc, as the kit makes every
-//! shop component do.
+//! It reads the way the shop's components do: the request through the kit
+//! (`edgecart_kit::serve!` and `Ctx::read`, which read the WASI request itself),
+//! the row through the interface's one-call `execute`, which returns the whole
+//! result, rather than the streaming `execute-async`, and memory through talc,
+//! which the kit sets as every component's allocator.
 
-use spin_sdk::http::{IntoResponse, Request, StatusCode};
-use spin_sdk::http_service;
+use bytes::Bytes;
+use edgecart_kit::http::{Ctx, IncomingRequest, Reply};
+use http_body_util::Full;
+use spin_sdk::http::StatusCode;
 use spin_sdk::sqlite::Value;
 use spin_sdk::sqlite::wit::sqlite::Connection;
 
-#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+edgecart_kit::serve!(read);
 
-#[http_service]
-async fn read(req: Request) -> impl IntoResponse {
-    let Some(id) = req
-        .uri()
-        .path()
-        .rsplit('/')
-        .next()
-        .and_then(|s| s.parse::<i64>().ok())
+async fn read(req: IncomingRequest) -> Reply {
+    let (status, body) = answer(req).await;
+    let mut reply = Reply::new(Full::new(Bytes::from(body)));
+    *reply.status_mut() = status;
+    reply
+}
+
+async fn answer(req: IncomingRequest) -> (StatusCode, String) {
+    let Some(id) = Ctx::read(req)
+        .await
+        .ok()
+        .and_then(|ctx| ctx.segments.last().and_then(|s| s.parse::<i64>().ok()))
     else {
         return (
             StatusCode::BAD_REQUEST,
