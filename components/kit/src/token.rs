@@ -15,10 +15,7 @@ pub fn random() -> Result<String, crate::ApiError> {
 
 /// The SHA-256 of a token, hex-encoded, for storage and lookup.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::lower(&Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]
@@ -30,5 +27,9 @@ mod tests {
         assert_eq!(a.len(), 43);
         assert_eq!(super::hash("x"), super::hash("x"));
         assert_ne!(super::hash("x"), super::hash("y"));
+        assert_eq!(
+            super::hash("x"),
+            "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+        );
     }
 }
