@@ -66,7 +66,8 @@ impl Ctx {
     /// from the WASI request: its method, target and headers, one host call
     /// each. spin-sdk's `http::Request` would also ask for the scheme, the
     /// authority, the options and the headers a second time, and parse every
-    /// header name, about 4% of a short request's CPU time. A `GET` or `HEAD`
+    /// header name: a product detail took 113 µs of CPU that way against
+    /// 101–105 this way (docs/performance.md, fifteenth round). A `GET` or `HEAD`
     /// request's body, which no route reads, is left unread: reading even an
     /// empty one is a stream read and a wait for its trailers.
     pub async fn read(req: Request) -> Result<Ctx, ApiError> {
