@@ -25,7 +25,7 @@ mod pricing;
 mod store;
 
 use edgecart_kit::auth::{self, Principal};
-use edgecart_kit::http::{Ctx, IncomingRequest, Reply, finish, json, no_content};
+use edgecart_kit::http::{Ctx, IncomingRequest, Reply, json, no_content};
 use edgecart_kit::types::Quantity;
 use edgecart_kit::{ApiError, ApiResult};
 use serde::{Deserialize, Serialize};
@@ -33,11 +33,7 @@ use serde_json::{Value, json};
 use spin_sdk::http::{HeaderValue, Method, StatusCode};
 use store::{CartRef, Line, Owner, Store};
 
-edgecart_kit::serve!(handle);
-
-async fn handle(req: IncomingRequest) -> Reply {
-    finish(route(req).await)
-}
+edgecart_kit::serve!(route);
 
 async fn route(req: IncomingRequest) -> ApiResult<Reply> {
     let ctx = Ctx::read(req).await?;

@@ -22,14 +22,10 @@ mod stock;
 
 use edgecart_kit::ApiError;
 use edgecart_kit::ApiResult;
-use edgecart_kit::http::{Ctx, IncomingRequest, Reply, finish};
+use edgecart_kit::http::{Ctx, IncomingRequest, Reply};
 use spin_sdk::http::Method;
 
-edgecart_kit::serve!(handle);
-
-async fn handle(req: IncomingRequest) -> Reply {
-    finish(route(req).await)
-}
+edgecart_kit::serve!(route);
 
 async fn route(req: IncomingRequest) -> ApiResult<Reply> {
     let ctx = Ctx::read(req).await?;

@@ -18,10 +18,11 @@ use spin_sdk::wasip3::http_compat::IncomingRequestBody;
 /// A request as the host hands it to the component (`wasi:http/types.request`).
 pub type IncomingRequest = Request;
 
-/// Exports `handler`, an `async fn(IncomingRequest) -> Reply`, as the
-/// component's `wasi:http` handler. It is what spin-sdk's `#[http_service]`
-/// generates, except that the handler gets the WASI request itself, which
-/// [`Ctx::read`] reads without first building an `http::Request`.
+/// Exports `handler`, an `async fn(IncomingRequest) -> R` where `R` is a
+/// [`Reply`] or an `ApiResult<Reply>` ([`IntoReply`]), as the component's
+/// `wasi:http` handler. It is what spin-sdk's `#[http_service]` generates,
+/// except that the handler gets the WASI request itself, which [`Ctx::read`]
+/// reads without first building an `http::Request`.
 #[macro_export]
 macro_rules! serve {
     ($handler:ident) => {
@@ -36,7 +37,9 @@ macro_rules! serve {
                     ::spin_sdk::wasip3::http::types::Response,
                     ::spin_sdk::wasip3::http::types::ErrorCode,
                 > {
-                    ::spin_sdk::http::IntoResponse::into_response(super::$handler(request).await)
+                    ::spin_sdk::http::IntoResponse::into_response(
+                        $crate::http::IntoReply::into_reply(super::$handler(request).await),
+                    )
                 }
             }
         }
@@ -45,6 +48,25 @@ macro_rules! serve {
 
 /// A response with a complete body.
 pub type Reply = http::Response<Full<Bytes>>;
+
+/// What a handler exported by [`serve!`] may answer: a [`Reply`] as it is, or
+/// a result that [`finish`] completes.
+pub trait IntoReply {
+    /// The reply to send.
+    fn into_reply(self) -> Reply;
+}
+
+impl IntoReply for Reply {
+    fn into_reply(self) -> Reply {
+        self
+    }
+}
+
+impl IntoReply for Result<Reply, ApiError> {
+    fn into_reply(self) -> Reply {
+        finish(self)
+    }
+}
 
 /// One request, read whole.
 #[derive(Debug)]
@@ -78,10 +100,8 @@ impl Ctx {
         let body = if matches!(method, Method::GET | Method::HEAD) {
             Bytes::new()
         } else {
-            let body = IncomingRequestBody::new(req).map_err(|e| {
-                ApiError::bad_request("bad_body", format!("cannot read the body: {e:?}"))
-            })?;
-            body.bytes().await.map_err(|e| {
+            let read = async { IncomingRequestBody::new(req)?.bytes().await };
+            read.await.map_err(|e| {
                 ApiError::bad_request("bad_body", format!("cannot read the body: {e:?}"))
             })?
         };

@@ -20,18 +20,14 @@ mod schema;
 
 use edgecart_kit::auth::{self, Principal, Role};
 use edgecart_kit::db::{Db, RowExt, int, opt_text, text};
-use edgecart_kit::http::{Ctx, IncomingRequest, Reply, finish, json};
+use edgecart_kit::http::{Ctx, IncomingRequest, Reply, json};
 use edgecart_kit::{ApiError, ApiResult, idempotency, now, paging};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use spin_sdk::http::body::IncomingBodyExt;
 use spin_sdk::http::{EmptyBody, Method, Request, StatusCode};
 
-edgecart_kit::serve!(handle);
-
-async fn handle(req: IncomingRequest) -> Reply {
-    finish(route(req).await)
-}
+edgecart_kit::serve!(route);
 
 async fn route(req: IncomingRequest) -> ApiResult<Reply> {
     let ctx = Ctx::read(req).await?;

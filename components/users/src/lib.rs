@@ -20,15 +20,11 @@ mod schema;
 mod sessions;
 
 use edgecart_kit::auth::SigningKeys;
-use edgecart_kit::http::{Ctx, IncomingRequest, Reply, finish};
+use edgecart_kit::http::{Ctx, IncomingRequest, Reply};
 use edgecart_kit::{ApiError, ApiResult};
 use spin_sdk::http::{HeaderValue, Method};
 
-edgecart_kit::serve!(handle);
-
-async fn handle(req: IncomingRequest) -> Reply {
-    finish(route(req).await)
-}
+edgecart_kit::serve!(route);
 
 async fn route(req: IncomingRequest) -> ApiResult<Reply> {
     let ctx = Ctx::read(req).await?;
