@@ -929,20 +929,18 @@ fn owned(m: RouteMatch<'_>) -> OwnedMatch {
 }
 
 fn set_spin_headers(request: &mut Request<WasiBody>, m: &OwnedMatch, base: &str, origin: Origin) {
+    let uri = request.uri();
     let host = request
         .headers()
         .get(http::header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| request.uri().authority().map(|a| a.to_string()))
-        .unwrap_or_else(|| "localhost".to_string());
-    let scheme = request.uri().scheme_str().unwrap_or("http").to_string();
-    let path_and_query = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "/".to_string());
-    let full_url = format!("{scheme}://{host}{path_and_query}");
+        .or_else(|| uri.authority().map(|a| a.as_str()))
+        .unwrap_or("localhost");
+    let full_url = format!(
+        "{}://{host}{}",
+        uri.scheme_str().unwrap_or("http"),
+        uri.path_and_query().map_or("/", |p| p.as_str())
+    );
     if let Ok(uri) = full_url.parse::<Uri>() {
         *request.uri_mut() = uri;
     }
@@ -959,22 +957,27 @@ fn set_spin_headers(request: &mut Request<WasiBody>, m: &OwnedMatch, base: &str,
         Origin::Client(addr) => addr.to_string(),
         Origin::Chained => "127.0.0.1:0".to_string(),
     };
-    let mut set = |name: &str, value: &str| {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            headers.insert(n, v);
+    let mut set = |name: HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::try_from(value) {
+            headers.insert(name, v);
         }
     };
-    set("spin-full-url", &full_url);
-    set("spin-path-info", &m.path_info);
-    set("spin-matched-route", &m.matched_route);
-    set("spin-component-route", &m.component_route);
-    set("spin-raw-component-route", &m.raw_route);
-    set("spin-base-path", if base.is_empty() { "/" } else { base });
-    set("spin-client-addr", &client);
+    let fixed = HeaderName::from_static;
+    set(fixed("spin-full-url"), &full_url);
+    set(fixed("spin-path-info"), &m.path_info);
+    set(fixed("spin-matched-route"), &m.matched_route);
+    set(fixed("spin-component-route"), &m.component_route);
+    set(fixed("spin-raw-component-route"), &m.raw_route);
+    set(
+        fixed("spin-base-path"),
+        if base.is_empty() { "/" } else { base },
+    );
+    set(fixed("spin-client-addr"), &client);
     for (name, value) in &m.captures {
-        set(
-            &format!("spin-path-match-{}", name.to_ascii_lowercase()),
-            value,
-        );
+        if let Ok(n) =
+            HeaderName::try_from(format!("spin-path-match-{}", name.to_ascii_lowercase()))
+        {
+            set(n, value);
+        }
     }
 }
