@@ -12,8 +12,6 @@
 //! variables are read once at start-up from the manifest instead of on every
 //! request.
 
-#[path = "../../../components/kit/src/hex.rs"]
-mod hex;
 #[path = "../../../components/cart/src/pricing.rs"]
 mod pricing;
 
@@ -170,7 +168,7 @@ fn reusable(lines: &[crate::db::Row], max_age: i64, now: i64) -> Option<Vec<cata
 
 /// The SHA-256 of a cart token, hex-encoded: carts are stored under it.
 fn token_hash(token: &str) -> String {
-    hex::lower(&Sha256::digest(token.as_bytes()))
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 fn country(q: &Query, default: &str) -> ApiResult<String> {

@@ -59,7 +59,7 @@ pub fn key_of(ctx: &Ctx) -> Result<Option<String>, ApiError> {
 
 /// Claims `key` in `scope` (e.g. the caller and route) for this request body.
 pub async fn claim(db: &Db, scope: &str, key: &str, body: &[u8]) -> Result<Claim, ApiError> {
-    let hash = crate::hex::lower(&Sha256::digest(body));
+    let hash = hex::encode(Sha256::digest(body));
     let now = crate::now();
     db.exec(
         "DELETE FROM idempotency_keys WHERE created_at < ?",

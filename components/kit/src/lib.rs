@@ -4,7 +4,6 @@
 //! - [`error`]: the one JSON error body (`{"error":{"code","message","details"}}`)
 //!   and its status codes;
 //! - [`etag`]: entity tags for cacheable responses;
-//! - [`hex`]: lower-case hexadecimal for stored hashes;
 //! - [`http`]: reading a request (path, query, headers, JSON body) and writing
 //!   JSON responses, with `ETag` / `If-None-Match` for cacheable reads;
 //! - [`types`]: validated newtypes (`Email`, `Sku`, `Slug`, `Quantity`, `Money`);
@@ -23,7 +22,6 @@ pub mod auth;
 pub mod db;
 pub mod error;
 pub mod etag;
-pub mod hex;
 pub mod http;
 pub mod idempotency;
 pub mod paging;

@@ -15,7 +15,7 @@ pub fn random() -> Result<String, crate::ApiError> {
 
 /// The SHA-256 of a token, hex-encoded, for storage and lookup.
 pub fn hash(token: &str) -> String {
-    crate::hex::lower(&Sha256::digest(token.as_bytes()))
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]
