@@ -217,13 +217,15 @@ const ADJECTIVES: &[&str] = &[
     "Meadow",
     "Summit",
 ];
-const COLORS: &[(&str, &str)] = &[
-    ("Black", "#1f2933"),
-    ("White", "#f5f7fa"),
-    ("Navy", "#243b53"),
-    ("Forest", "#2f6f4f"),
-    ("Rust", "#b44d12"),
-    ("Sand", "#d9c7a3"),
+/// (name, the placeholder's fill, the ink its label is drawn in): light fills
+/// take dark ink, so every label stays readable.
+const COLORS: &[(&str, &str, &str)] = &[
+    ("Black", "#1f2933", "#ffffff"),
+    ("White", "#f5f7fa", "#1f2933"),
+    ("Navy", "#243b53", "#ffffff"),
+    ("Forest", "#2f6f4f", "#ffffff"),
+    ("Rust", "#b44d12", "#ffffff"),
+    ("Sand", "#d9c7a3", "#1f2933"),
 ];
 
 /// (leaf category, nouns, option name, option values, base price in cents)
@@ -322,10 +324,10 @@ const LINES: &[Line] = &[
 ];
 const TAGS: &[&str] = &["new", "bestseller", "sale", "eco", "gift"];
 
-/// A flat-colour SVG placeholder as a data URL.
-fn placeholder(color: &str, label: &str) -> String {
+/// A flat-colour SVG placeholder as a data URL, its label in `ink`.
+fn placeholder(color: &str, ink: &str, label: &str) -> String {
     let svg = format!(
-        "<svg xmlns='http://www.w3.org/2000/svg' width='600' height='600' viewBox='0 0 600 600'><rect width='600' height='600' fill='{color}'/><text x='300' y='320' font-family='sans-serif' font-size='48' text-anchor='middle' fill='#ffffff' fill-opacity='0.85'>{label}</text></svg>"
+        "<svg xmlns='http://www.w3.org/2000/svg' width='600' height='600' viewBox='0 0 600 600'><rect width='600' height='600' fill='{color}'/><text x='300' y='320' font-family='sans-serif' font-size='48' text-anchor='middle' fill='{ink}'>{label}</text></svg>"
     );
     let escaped: String = svg
         .chars()
@@ -351,7 +353,7 @@ fn demo_products() -> Vec<DemoProduct> {
         for (i, adjective) in ADJECTIVES.iter().enumerate() {
             n += 1;
             let noun = nouns[i % nouns.len()];
-            let (color, hex) = COLORS[(i + n) % COLORS.len()];
+            let (color, hex, ink) = COLORS[(i + n) % COLORS.len()];
             let title = format!("{adjective} {noun}");
             let price = base + i64::try_from((n * 37) % 23).unwrap_or(0) * 100 - 10;
             let code: String = title
@@ -401,7 +403,7 @@ fn demo_products() -> Vec<DemoProduct> {
                     "description": description,
                     "status": "active",
                     "tags": tags,
-                    "images": [{ "url": placeholder(hex, noun), "alt": format!("{title} in {}", color.to_lowercase()) }],
+                    "images": [{ "url": placeholder(hex, ink, noun), "alt": format!("{title} in {}", color.to_lowercase()) }],
                     "variants": variants,
                 }),
             });
@@ -431,5 +433,36 @@ mod tests {
         let unique: std::collections::HashSet<_> = skus.iter().collect();
         assert_eq!(unique.len(), skus.len());
         assert!(products.iter().all(|p| TREE.iter().any(|(_, c)| c.contains(&p.category)) || p.category == "Books"));
+    }
+
+    /// WCAG 2's relative luminance of a `#rrggbb` colour.
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    #[test]
+    fn every_placeholder_label_is_readable_on_its_fill() {
+        for (name, fill, ink) in COLORS {
+            let (a, b) = (luminance(fill), luminance(ink));
+            let contrast = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+            // WCAG AA for large text (the label is 48 px).
+            assert!(
+                contrast >= 3.0,
+                "{name}: {ink} on {fill} has contrast {contrast:.2}"
+            );
+            let url = placeholder(fill, ink, "Mug");
+            assert!(
+                url.contains(&format!("fill=%27{}%27%3EMug", ink.replace('#', "%23"))),
+                "{url}"
+            );
+        }
     }
 }
