@@ -29,6 +29,7 @@ docs/performance.md.
 
 import argparse
 import concurrent.futures
+import contextlib
 import json
 import os
 import pathlib
@@ -85,10 +86,47 @@ def ensure_k6():
     return k6
 
 
-def build():
-    run(["cargo", "build", "--release", "--locked", "-p", "edgecart", "-p", "bench-native"])
+def build(only_native):
+    """The release binaries, the components and the storefront's files, and the
+    tools the run needs. The host's build ends in one long single-threaded step
+    (the fat LTO link), so everything that takes no lock on the target dir
+    (npm, pip, apt, `cargo install` into its own dir) runs beside it."""
+    host = ["cargo", "build", "--release", "--locked", "-p", "edgecart", "-p", "bench-native"]
+    log(" ".join(host))
+    building = subprocess.Popen(host, cwd=ROOT)
+    try:
+        run(["scripts/storefront.sh", "dist"])  # the files the web component serves
+        ensure_wrk()
+        if not only_native:
+            ensure_k6()
+            if shutil.which("perf"):
+                ensure_inferno()
+    except BaseException:
+        building.kill()
+        raise
+    if building.wait() != 0:
+        sys.exit(f"{' '.join(host)} failed")
     run(["cargo", "build", "--release", "--locked", "--target", "wasm32-wasip2", *[a for c in COMPONENTS for a in ("-p", c)]])
-    run(["scripts/storefront.sh", "dist"])  # the files the web component serves
+
+
+class Stopwatch:
+    """The runner's own wall time, per part, for the report."""
+
+    def __init__(self):
+        self.started = time.time()
+        self.parts = {}
+
+    @contextlib.contextmanager
+    def part(self, name):
+        started = time.time()
+        try:
+            yield
+        finally:
+            self.parts[name] = round(time.time() - started, 1)
+            log(f"{name}: {self.parts[name]:.0f} s")
+
+    def report(self):
+        return {**self.parts, "total": round(time.time() - self.started, 1)}
 
 
 def call(url, method="GET", body=None, token=None, key=None):
@@ -517,6 +555,10 @@ def render(report):
                   f"{r['rps']:,.0f}, {r['p50_ms']:.2f}, {r['p99_ms']:.2f} |" for r in spin["runs"]]
     else:
         lines.append("| Real Spin | skipped (no `spin` on PATH) |")
+    parts = report["runner_s"]
+    lines.append("| The runner's own time, minutes: build and tools (nothing to do when the binaries are current), "
+                 "seeding, native comparison, k6 runs, memory of a fresh shop, total | "
+                 + ", ".join(f"{parts[k] / 60:.1f}" for k in ["build", "seed", "native", "k6", "fresh_256", "total"]) + " |")
     if report["flame_graph"]:
         lines.append(f"| Flame graph, saturated shopper mix | `{report['flame_graph']}` |")
     lines += ["", render_native(report["native"]), "", f"Raw figures: `{report['file']}`."]
@@ -560,34 +602,42 @@ def main():
     args = p.parse_args()
 
     only_native = args.only == "native"
-    k6_bin = None if only_native else ensure_k6()
-    if not args.skip_build:
-        build()
+    clock = Stopwatch()
+    with clock.part("build"):
+        if not args.skip_build:
+            build(only_native)
+        k6_bin = None if only_native else ensure_k6()
     date, commit, _ = result_file("load")
     out = ROOT / f"bench/results/{date}-{commit}{'-native' if only_native else ''}.json"
     with tempfile.TemporaryDirectory() as data_dir:
-        shop = Shop(data_dir, seed=True)
-        try:
-            seed_catalog(shop, args.products)
-        finally:
-            shop.stop()
+        with clock.part("seed"):
+            shop = Shop(data_dir, seed=True)
+            try:
+                seed_catalog(shop, args.products)
+            finally:
+                shop.stop()
 
         shop = Shop(data_dir, seed=False)
         try:
-            native = native_baseline(shop, data_dir, args)
-            load = {} if only_native else load_runs(k6_bin, shop, out, args)
+            with clock.part("native"):
+                native = native_baseline(shop, data_dir, args)
+            with clock.part("k6"):
+                load = {} if only_native else load_runs(k6_bin, shop, out, args)
         finally:
             shop.stop()
         if not only_native:
             # The memory 256 connections need, apart from what earlier bursts left
             # in the allocator's and SQLite's caches.
-            fresh = Shop(data_dir, seed=False)
-            try:
-                load["rss_256_fresh"] = k6(k6_bin, "browse", fresh.url, {"DURATION": f"{args.duration}s", "MODE": "saturate", "VUS": 256},
-                                           fresh.proc.pid, fresh.instantiation_seconds, pss=True)
-            finally:
-                fresh.stop()
-        spin = None if only_native else run_spin(k6_bin, data_dir, args)
+            with clock.part("fresh_256"):
+                fresh = Shop(data_dir, seed=False)
+                try:
+                    load["rss_256_fresh"] = k6(k6_bin, "browse", fresh.url,
+                                               {"DURATION": f"{args.duration}s", "MODE": "saturate", "VUS": 256},
+                                               fresh.proc.pid, fresh.instantiation_seconds, pss=True)
+                finally:
+                    fresh.stop()
+        with clock.part("spin"):
+            spin = None if only_native else run_spin(k6_bin, data_dir, args)
 
     report = {
         "date": date,
@@ -596,7 +646,9 @@ def main():
         "products": args.products,
         "file": str(out.relative_to(ROOT)),
         "native": native,
+        "runner_s": clock.report(),
     }
+    log(f"runner: {report['runner_s']['total'] / 60:.1f} minutes")
     if only_native:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2) + "\n")
