@@ -289,6 +289,13 @@ def k6(binary, scenario, url, env, pid=None, metrics=None, pss=False):
         result["without_sign_ups"] = {"p50_ms": others["med"], "p95_ms": others["p(95)"], "p99_ms": others["p(99)"]}
         result["sign_ups"] = {"count": sign_ups, "share": sign_ups / reqs["count"] if reqs["count"] else 0.0,
                               "p50_ms": signed.get("med", 0.0), "p99_ms": signed.get("p(99)", 0.0)}
+    kinds = [(key[len("http_req_duration{name:"):-1], figures) for key, figures in data.items()
+             if key.startswith("http_req_duration{name:")]
+    if kinds:
+        count = lambda name: data.get(f"http_reqs{{name:{name}}}", {}).get("count", 0)
+        result["by_name"] = {name: {"share": count(name) / reqs["count"] if reqs["count"] else 0.0,
+                                    "p50_ms": f.get("med", 0.0), "p95_ms": f.get("p(95)", 0.0), "p99_ms": f.get("p(99)", 0.0)}
+                             for name, f in kinds if count(name)}
     if metrics:
         (s0, n0), (s1, n1) = before, metrics()
         result["instantiations"] = n1 - n0
@@ -561,6 +568,11 @@ def render(report):
                  + ", ".join(f"{parts[k] / 60:.1f}" for k in ["build", "seed", "native", "k6", "fresh_256", "total"]) + " |")
     if report["flame_graph"]:
         lines.append(f"| Flame graph, saturated shopper mix | `{report['flame_graph']}` |")
+    if "by_name" in mix:
+        lines += ["", f"The shopper mix at 70% of saturation by kind of request (`name` tag), slowest p99 first:", "",
+                  "| Request | Share of requests | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {name} | {k['share']:.1%} | {k['p50_ms']:.2f} | {k['p95_ms']:.2f} | {k['p99_ms']:.2f} |"
+                  for name, k in sorted(mix["by_name"].items(), key=lambda item: -item[1]["p99_ms"])]
     lines += ["", render_native(report["native"]), "", f"Raw figures: `{report['file']}`."]
     return "\n".join(lines)
 

@@ -27,6 +27,9 @@ const SIZES = ['S', 'M', 'L', 'XL'];
 
 const num = (name, fallback) => (__ENV[name] === undefined || __ENV[name] === '' ? fallback : Number(__ENV[name]));
 
+// The `name` tag of each kind of request the scenarios send.
+const REQUEST_NAMES = ['home', 'listing', 'detail', 'search', 'cart add', 'cart change', 'cart view', 'register', 'checkout', 'order poll'];
+
 // k6 options for one scenario: its load shape and thresholds, overridable from the
 // environment so the runner can drive every scenario at fixed rates and at saturation.
 //
@@ -35,7 +38,12 @@ const num = (name, fallback) => (__ENV[name] === undefined || __ENV[name] === ''
 // scenario that signs shoppers up (`signUpP99`) also reports, and judges, the
 // latency of its other requests and of its sign-ups on their own: the
 // `http_req_duration{sign_up:no}` and `{sign_up:yes}` sub-metrics.
-export function options({ rate, p95, p99, signUpP99 }) {
+//
+// With `byName`, the summary also has each kind of request's count and latency
+// (`http_reqs{name:…}`, `http_req_duration{name:…}`), to show which of a mix's
+// requests make its tail. k6 exports a tagged sub-metric only when a threshold
+// names it, so these thresholds hold for any figure (`count>=0`, `max>=0`).
+export function options({ rate, p95, p99, signUpP99, byName }) {
   const duration = __ENV.DURATION || '30s';
   const mode = __ENV.MODE || 'rate';
   const maxVus = num('VUS', mode === 'saturate' ? 32 : 64);
@@ -60,6 +68,10 @@ export function options({ rate, p95, p99, signUpP99 }) {
   if (signUpP99) {
     thresholds['http_req_duration{sign_up:no}'] = latency;
     thresholds['http_req_duration{sign_up:yes}'] = [`p(99)<${num('P99_SIGN_UP_MS', signUpP99)}`];
+  }
+  for (const name of byName ? REQUEST_NAMES : []) {
+    thresholds[`http_reqs{name:${name}}`] = ['count>=0'];
+    thresholds[`http_req_duration{name:${name}}`] = ['max>=0'];
   }
   return {
     scenarios: { main: load },

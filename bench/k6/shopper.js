@@ -10,7 +10,7 @@ import {
   addToCart, buyableVariant, checkout, detail, home, learnCatalog, listing, options as load, pick, search, setQuantity, signUp, think, viewCart,
 } from './lib.js';
 
-export const options = load({ rate: 10, p95: 25, p99: 60, signUpP99: 100 });
+export const options = load({ rate: 10, p95: 25, p99: 60, signUpP99: 100, byName: true });
 
 const toPaid = new Trend('checkout_to_paid', true);
 const checkoutShare = Number(__ENV.CHECKOUT_SHARE || 0.03);
