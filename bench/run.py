@@ -569,7 +569,7 @@ def render(report):
     if report["flame_graph"]:
         lines.append(f"| Flame graph, saturated shopper mix | `{report['flame_graph']}` |")
     if "by_name" in mix:
-        lines += ["", f"The shopper mix at 70% of saturation by kind of request (`name` tag), slowest p99 first:", "",
+        lines += ["", "The shopper mix at 70% of saturation by kind of request (`name` tag), slowest p99 first:", "",
                   "| Request | Share of requests | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
         lines += [f"| {name} | {k['share']:.1%} | {k['p50_ms']:.2f} | {k['p95_ms']:.2f} | {k['p99_ms']:.2f} |"
                   for name, k in sorted(mix["by_name"].items(), key=lambda item: -item[1]["p99_ms"])]
