@@ -168,10 +168,19 @@ class Shop:
                 sys.exit(f"the demo data did not load (no {marker})")
             time.sleep(0.2)
 
-    def instantiation_seconds(self):
+    def figures(self):
+        """Counters that a k6 run's figures are differences of: instantiation time
+        and count, the request-duration histogram per component (both from the
+        runtime's metrics), and the server threads' CPU and run-queue wait."""
         text = urllib.request.urlopen(f"http://127.0.0.1:{self.admin}/metrics", timeout=10).read().decode()
         total = lambda name: sum(float(v) for v in re.findall(rf"^{name}{{[^}}]*}} ([\d.e+-]+)", text, re.M))
-        return total("edgecart_instantiation_duration_seconds_sum"), total("edgecart_instantiation_duration_seconds_count")
+        buckets = {}
+        for labels, count in re.findall(r"^edgecart_http_request_duration_seconds_bucket\{([^}]*)\} (\S+)", text, re.M):
+            label = dict(re.findall(r'(\w+)="([^"]*)"', labels))
+            buckets.setdefault(label["component"], []).append((float(label["le"]), float(count)))
+        return {"instantiation": (total("edgecart_instantiation_duration_seconds_sum"),
+                                  total("edgecart_instantiation_duration_seconds_count")),
+                "buckets": buckets, "threads": thread_times(self.proc.pid)}
 
     def stop(self):
         stop(self.proc)
@@ -185,6 +194,61 @@ def proc_kb(pid, file, field):
         return 0
     m = re.search(rf"^{field}:\s+(\d+)", text, re.M)
     return int(m.group(1)) if m else 0
+
+
+def thread_times(pid):
+    """Per thread of the process, the seconds it ran and the seconds it waited in
+    the run queue for a CPU (`/proc/<pid>/task/*/schedstat`); None where the
+    kernel keeps no such figures."""
+    times = {}
+    for task in pathlib.Path(f"/proc/{pid}/task").iterdir():
+        try:
+            run_ns, wait_ns, _ = map(int, (task / "schedstat").read_text().split())
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            return None
+        times[task.name] = (run_ns / 1e9, wait_ns / 1e9)
+    return times
+
+
+def quantile_ms(buckets, q):
+    """The q-quantile of a cumulative histogram's counts, interpolated linearly
+    within its bucket, in ms; None for an empty histogram or one past the last bound."""
+    total = buckets[-1][1] if buckets else 0
+    if not total:
+        return None
+    lower, below = 0.0, 0.0
+    for bound, count in buckets:
+        if count >= q * total:
+            if bound == float("inf"):
+                return None
+            return 1000 * (lower + (bound - lower) * (q * total - below) / (count - below))
+        lower, below = bound, count
+    return None
+
+
+def server_figures(before, after, seconds, requests):
+    """A run's figures from inside the server: per component, its requests and
+    the p50/p99 of the time to a response head; the threads' CPU and their
+    run-queue wait (the time they were ready to run but had no CPU)."""
+    components = {}
+    for name, counts in after["buckets"].items():
+        start = dict(before["buckets"].get(name, []))
+        diff = sorted((bound, count - start.get(bound, 0.0)) for bound, count in counts)
+        if diff and diff[-1][1]:
+            components[name] = {"requests": int(diff[-1][1]), "p50_ms": quantile_ms(diff, 0.5),
+                                "p99_ms": quantile_ms(diff, 0.99)}
+    figures = {"components": components}
+    if before["threads"] is not None and after["threads"] is not None:
+        # Threads that ended during the run are missed.
+        ran = waited = 0.0
+        for tid, (r, w) in after["threads"].items():
+            r0, w0 = before["threads"].get(tid, (0.0, 0.0))
+            ran, waited = ran + r - r0, waited + w - w0
+        figures.update(cpu_cores=ran / seconds,
+                       runqueue_wait_ms_per_request=waited * 1000 / requests if requests else 0.0)
+    return figures
 
 
 def rss_kb(pid):
@@ -254,6 +318,7 @@ def k6(binary, scenario, url, env, pid=None, metrics=None, pss=False):
         if pid:
             sampler.start()
         before = metrics() if metrics else None
+        started, children = time.time(), os.times()
         cmd = [binary, "run", "--quiet", "--no-color", "--no-usage-report", "--address", "",
                "--summary-export", summary.name, "-e", f"BASE_URL={url}"]
         cmd += [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
@@ -261,6 +326,8 @@ def k6(binary, scenario, url, env, pid=None, metrics=None, pss=False):
         proc = subprocess.run([*map(str, cmd), str(ROOT / f"bench/k6/{scenario}.js")], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         code = proc.returncode
+        seconds = time.time() - started
+        k6_cpu = sum(os.times()[2:4]) - sum(children[2:4])
         done.set()
         if pid:
             sampler.join()
@@ -280,6 +347,7 @@ def k6(binary, scenario, url, env, pid=None, metrics=None, pss=False):
         "errors": failed.get("passes", 0),
         "thresholds_passed": code == 0,
         "peak_rss_mb": peak[0] / 1024 if pid else None,
+        "k6_cpu_cores": k6_cpu / seconds,
     }
     if pid and pss:
         result["peak_pss_mb"] = peak[1] / 1024
@@ -297,9 +365,11 @@ def k6(binary, scenario, url, env, pid=None, metrics=None, pss=False):
                                     "p50_ms": f.get("med", 0.0), "p95_ms": f.get("p(95)", 0.0), "p99_ms": f.get("p(99)", 0.0)}
                              for name, f in kinds if count(name)}
     if metrics:
-        (s0, n0), (s1, n1) = before, metrics()
+        after = metrics()
+        (s0, n0), (s1, n1) = before["instantiation"], after["instantiation"]
         result["instantiations"] = n1 - n0
         result["instantiation_us_per_request"] = (s1 - s0) / reqs["count"] * 1e6 if reqs["count"] else 0.0
+        result["server"] = server_figures(before, after, seconds, reqs["count"])
     log(f"  {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms, "
         f"{result['errors']} errors" + (f", peak RSS {result['peak_rss_mb']:.0f} MB" if pid else ""))
     return result
@@ -573,6 +643,20 @@ def render(report):
                   "| Request | Share of requests | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
         lines += [f"| {name} | {k['share']:.1%} | {k['p50_ms']:.2f} | {k['p95_ms']:.2f} | {k['p99_ms']:.2f} |"
                   for name, k in sorted(mix["by_name"].items(), key=lambda item: -item[1]["p99_ms"])]
+    server = mix.get("server")
+    if server and server["components"]:
+        lines += ["", "The same run inside the server: each component's time from a request's arrival to its "
+                  "response head, counting the requests components make to each other, from the runtime's "
+                  "histogram (`edgecart_http_request_duration_seconds`, buckets doubling from 0.1 ms, so p50 "
+                  "and p99 are interpolated within a bucket)"
+                  + (f"; the server's threads used {server['cpu_cores']:.2f} cores and k6 "
+                     f"{mix['k6_cpu_cores']:.2f}, and the server's threads waited "
+                     f"{server['runqueue_wait_ms_per_request']:.2f} ms per k6 request in the run queue, "
+                     "ready to run with no core free" if "cpu_cores" in server else "") + ":", "",
+                  "| Component | Requests | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
+        est = lambda v: "past the last bucket" if v is None else f"{v:.2f}"
+        lines += [f"| {name} | {c['requests']:,} | {est(c['p50_ms'])} | {est(c['p99_ms'])} |"
+                  for name, c in sorted(server["components"].items(), key=lambda item: -item[1]["requests"])]
     lines += ["", render_native(report["native"]), "", f"Raw figures: `{report['file']}`."]
     return "\n".join(lines)
 
@@ -580,7 +664,7 @@ def render(report):
 def load_runs(k6_bin, shop, out, args):
     """Every k6 scenario against the running shop; returns the report's figures."""
     measure = lambda scenario, env, pss=False: k6(k6_bin, scenario, shop.url, {"DURATION": f"{args.duration}s", **env},
-                                                  shop.proc.pid, shop.instantiation_seconds, pss)
+                                                  shop.proc.pid, shop.figures, pss)
     runs = []
     for scenario, rates in RATES.items():
         for rate in rates:
@@ -645,7 +729,7 @@ def main():
                 try:
                     load["rss_256_fresh"] = k6(k6_bin, "browse", fresh.url,
                                                {"DURATION": f"{args.duration}s", "MODE": "saturate", "VUS": 256},
-                                               fresh.proc.pid, fresh.instantiation_seconds, pss=True)
+                                               fresh.proc.pid, fresh.figures, pss=True)
                 finally:
                     fresh.stop()
         with clock.part("spin"):
