@@ -204,7 +204,7 @@ def thread_times(pid):
     for task in pathlib.Path(f"/proc/{pid}/task").iterdir():
         try:
             run_ns, wait_ns, _ = map(int, (task / "schedstat").read_text().split())
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):
             continue
         except (OSError, ValueError):
             return None
@@ -596,11 +596,11 @@ def render_native(native):
 
 
 def render(report):
+    wait = lambda r: (f"{r['server']['runqueue_wait_ms_per_request']:.2f}"
+                      if "runqueue_wait_ms_per_request" in r.get("server", {}) else "")
     fmt = lambda r: (f"| {r['scenario']} | {r.get('RATE', 'saturation')} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | "
                      f"{r['p95_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {r['peak_rss_mb']:.0f} | "
                      f"{r.get('instantiation_us_per_request', 0):.1f} | {wait(r)} |")
-    wait = lambda r: (f"{r['server']['runqueue_wait_ms_per_request']:.2f}"
-                      if "runqueue_wait_ms_per_request" in r.get("server", {}) else "")
     lines = [
         f"Run {report['date']} on commit `{report['commit']}` ({report['machine']}, k6 on the same cores): "
         f"`edgecart up` (release) over {report['products']:,} seeded products plus the demo catalog, "
