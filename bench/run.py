@@ -656,8 +656,8 @@ def render(report):
                      f"{mix['k6_cpu_cores']:.2f}, and together the server's threads waited "
                      f"{server['runqueue_wait_ms_per_request']:.2f} ms per k6 request in the run queue, "
                      "ready to run with no core free (the last column of the first table: every thread's "
-                     "wait summed, workers woken to look for work included, so a figure of contention to "
-                     "compare between runs rather than one request's wait)" if "cpu_cores" in server else "")
+                     "wait summed, workers woken to look for work included, which dominate it at low rates: "
+                     "not one request's wait, and not a measure of load by itself)" if "cpu_cores" in server else "")
                   + ":", "",
                   "| Component | Requests | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
         est = lambda v: "past the last bucket" if v is None else f"{v:.2f}"
