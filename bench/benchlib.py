@@ -25,13 +25,22 @@ def run(cmd, **kw):
     subprocess.run(cmd, check=True, cwd=ROOT, **kw)
 
 
+def ensure_debian_tool(command, package):
+    """Whether `command` is on PATH, after installing Debian's `package` when it
+    is missing and apt can be used (running as root)."""
+    if shutil.which(command):
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        try:
+            run(["apt-get", "update", "-qq"])
+            run(["apt-get", "install", "-y", "-qq", package])
+        except subprocess.CalledProcessError as e:
+            log(f"apt-get could not install {package}: {e}")
+    return shutil.which(command) is not None
+
+
 def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() == 0:
-        run(["apt-get", "update", "-qq"])
-        run(["apt-get", "install", "-y", "-qq", "wrk"])
-    if not shutil.which("wrk"):
+    if not ensure_debian_tool("wrk", "wrk"):
         sys.exit("wrk is required: apt-get install wrk")
 
 

@@ -44,7 +44,7 @@ import time
 import urllib.error
 import urllib.request
 
-from benchlib import (ROOT, ensure_wrk, free_port, log, median_latency, median_run, request_script, result_file, run, stop, wait_ready,
+from benchlib import (ROOT, ensure_debian_tool, ensure_wrk, free_port, log, median_latency, median_run, request_script, result_file, run, stop, wait_ready,
                       wrk, write_results)
 
 EDGECART = ROOT / "target/release/edgecart"
@@ -99,7 +99,7 @@ def build(only_native):
         ensure_wrk()
         if not only_native:
             ensure_k6()
-            if shutil.which("perf"):
+            if ensure_debian_tool("perf", "linux-perf"):
                 ensure_inferno()
     except BaseException:
         building.kill()
