@@ -65,9 +65,10 @@ def wait_ready(url, proc, timeout=120):
 
 
 def to_ms(value):
-    m = re.match(r"([\d.]+)(us|ms|s)", value)
+    """A wrk duration (`56.00us`, `8.78ms`, `1.20s`, `1.02m`) in ms."""
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
     n, unit = float(m.group(1)), m.group(2)
-    return {"us": n / 1000, "ms": n, "s": n * 1000}[unit]
+    return n * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}[unit]
 
 
 def request_script(path, requests):
@@ -104,6 +105,12 @@ def wrk(url, duration, connections, script=None, headers=None):
         ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
         capture_output=True, text=True, check=True,
     ).stdout
+    return parse_wrk(out)
+
+
+def parse_wrk(out):
+    """A `wrk --latency` report's figures; errors count non-2xx/3xx answers and
+    socket errors."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

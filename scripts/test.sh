@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the repository: formatting, lints, unit tests, the black-box
-# tests of the real `edgecart` binary over real wasm components, the storefront's
-# checks and its end-to-end tests in Chromium, and the API contract test
-# (schemathesis against a running shop).
+# Runs every test of the repository: formatting, the benchmark runners' figures,
+# lints, unit tests, the black-box tests of the real `edgecart` binary over real
+# wasm components, the storefront's checks and its end-to-end tests in Chromium,
+# and the API contract test (schemathesis against a running shop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,9 @@ rustc --version
 
 step "formatting"
 cargo fmt --all -- --check
+
+step "benchmark runners: their figures and the tables they generated (python)"
+python3 -m unittest discover -s bench -p 'test_*.py'
 
 step "lints (host crates, then the components as wasm32-wasip2)"
 cargo clippy --all-targets --locked -- -D warnings
