@@ -7,8 +7,11 @@
 //!
 //! Each refresh token is single-use: refreshing marks it used and issues a new one
 //! in the same family. Presenting a used token means it was stolen or replayed,
-//! so the whole family is revoked. Login failures are counted per email and per
-//! client address in the key-value store; past the limit, 429 with `Retry-After`.
+//! so the whole family is revoked, unless it comes within the grace period after
+//! its use ([`reuse_grace`]): a client whose refresh answer was lost, or two
+//! requests refreshing at once, then get another new token of the same family.
+//! Login failures are counted per email and per client address in the key-value
+//! store; past the limit, 429 with `Retry-After`.
 //! A failed login reads the same whether or not the email has an account.
 
 use crate::password;
@@ -21,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use spin_sdk::http::StatusCode;
 use spin_sdk::key_value::Store;
+use std::sync::OnceLock;
 
 /// Access-token lifetime.
 pub const ACCESS_TTL: i64 = 15 * 60;
@@ -274,6 +278,36 @@ async fn revoke_family(db: &Db, family: &str) -> ApiResult<()> {
     .map(|_| ())
 }
 
+/// The longest `refresh_reuse_grace` accepted, in seconds.
+const MAX_REUSE_GRACE: i64 = 60;
+
+/// How many seconds after its use a refresh token still refreshes (the
+/// `refresh_reuse_grace` variable, 0 to [`MAX_REUSE_GRACE`]; 0 turns the grace
+/// off), read once per instance. A browser whose refresh answer was lost sends
+/// the token that refresh replaced; within the grace period it gets a new token
+/// of the same session instead of ending it. The trade-off is Okta's and
+/// Auth0's: a copied token replayed within that time is not detected.
+async fn reuse_grace() -> ApiResult<i64> {
+    static GRACE: OnceLock<i64> = OnceLock::new();
+    if let Some(g) = GRACE.get() {
+        return Ok(*g);
+    }
+    let raw = spin_sdk::variables::get("refresh_reuse_grace")
+        .await
+        .map_err(|e| ApiError::internal(format!("variable refresh_reuse_grace: {e:?}")))?;
+    let grace = raw
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|g| (0..=MAX_REUSE_GRACE).contains(g))
+        .ok_or_else(|| {
+            ApiError::internal(format!(
+                "variable refresh_reuse_grace must be a whole number of seconds from 0 to {MAX_REUSE_GRACE}"
+            ))
+        })?;
+    Ok(*GRACE.get_or_init(|| grace))
+}
+
 /// `POST /refresh` → a new access token and a rotated refresh token.
 pub async fn refresh(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     let presented = presented_refresh_token(ctx)?;
@@ -287,10 +321,12 @@ pub async fn refresh(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
         .await?;
     let r = rows.first().ok_or_else(invalid_refresh)?;
     let (family, user_id, role) = (r.text(0), r.int(1), r.text(5));
-    if r.opt_int(4).is_some() || r.int(2) <= now() {
+    let at = now();
+    if r.opt_int(4).is_some() || r.int(2) <= at {
         return Err(invalid_refresh());
     }
-    if r.opt_int(3).is_some() {
+    let grace = reuse_grace().await?;
+    if r.opt_int(3).is_some_and(|used| used <= at - grace) {
         revoke_family(db, &family).await?;
         eprintln!("refresh token reuse for user {user_id}: session family revoked");
         return Err(ApiError::new(
@@ -300,10 +336,13 @@ pub async fn refresh(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
         ));
     }
     db.begin().await?;
+    // Marks the token used, or finds it used within the grace period; neither
+    // if it was revoked meanwhile, or used meanwhile with no grace. The write
+    // lock this takes keeps a revocation from slipping in before the new token.
     let claimed = db
         .exec(
-            "UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL",
-            [int(now()), text(hash)],
+            "UPDATE refresh_tokens SET used_at = coalesce(used_at, ?) WHERE hash = ? AND revoked_at IS NULL AND (used_at IS NULL OR used_at > ?)",
+            [int(at), text(hash), int(at - grace)],
         )
         .await;
     let next = match claimed {

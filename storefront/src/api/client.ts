@@ -8,9 +8,9 @@
 // no script can read it; `refreshSession()` trades it for a new access token.
 // A request answered 401 with an expired or invalid token is retried once after
 // a refresh. Refreshes are single-flight: a refresh token works once, and
-// presenting it twice would end the whole session. Across tabs, which share the
-// cookie, a Web Lock makes refreshes take turns, so each tab presents the token
-// the previous refresh set.
+// presenting it again after the server's short grace period would end the
+// whole session. Across tabs, which share the cookie, a Web Lock makes
+// refreshes take turns, so each tab presents the token the previous refresh set.
 import type { paths } from './schema';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';

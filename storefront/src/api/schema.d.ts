@@ -75,7 +75,10 @@ export interface paths {
          * Exchange the refresh token for a new access token; rotates the refresh token.
          * @description The refresh token comes from the `edgecart_refresh` cookie, or from the body
          *     for non-browser clients. Each refresh token works once; presenting a used one
-         *     revokes every token of its session family (401 `refresh_token_reused`).
+         *     revokes every token of its session family (401 `refresh_token_reused`),
+         *     except within `refresh_reuse_grace` seconds of its use (default 30; `0`
+         *     turns it off), when it answers another new token of the same family: a
+         *     client whose refresh answer was lost keeps its session.
          */
         post: operations["refresh"];
         delete?: never;

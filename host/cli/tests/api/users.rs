@@ -348,7 +348,8 @@ async fn refresh(app: &crate::helpers::TestApp, token: &str) -> crate::shop::Ans
 
 #[tokio::test]
 async fn refresh_rotates_the_token_and_reuse_revokes_the_family() {
-    let app = spawn_shop().await;
+    // No grace period: any second use of a token is a reuse.
+    let app = spawn_shop_with(&[], &[("SPIN_VARIABLE_REFRESH_REUSE_GRACE", "0")]).await;
     register(&app, "ann@example.com", PASSWORD).await;
     let (_, first) = app.login("ann@example.com", PASSWORD).await;
 
@@ -397,6 +398,55 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_family() {
         .call(Method::POST, "/api/users/refresh", None, None)
         .await;
     assert_eq!(none.status, 401);
+}
+
+#[tokio::test]
+async fn a_used_token_refreshes_again_only_within_the_grace_period() {
+    let app = spawn_shop_with(&[], &[("SPIN_VARIABLE_REFRESH_REUSE_GRACE", "2")]).await;
+    register(&app, "bea@example.com", PASSWORD).await;
+    let (_, first) = app.login("bea@example.com", PASSWORD).await;
+    let a = refresh(&app, &first).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let second = refresh_cookie(&a.headers).unwrap();
+
+    // The answer to that refresh was lost: the client sends `first` again.
+    let again = refresh(&app, &first).await;
+    assert_eq!(again.status, 200, "within the grace period: {}", again.body);
+    assert!(again.body["access_token"].is_string());
+    let third = refresh_cookie(&again.headers).unwrap();
+    assert_ne!(third, second, "another new token, not the lost one");
+
+    // Past the grace period the same token is a reuse, and ends the session,
+    // including both tokens issued from it.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let late = refresh(&app, &first).await;
+    assert_eq!((late.status, late.code()), (401, "refresh_token_reused"));
+    for token in [&second, &third] {
+        let after = refresh(&app, token).await;
+        assert_eq!(
+            (after.status, after.code()),
+            (401, "invalid_refresh_token"),
+            "the family is revoked"
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_refreshes_of_one_token_at_once_keep_the_session() {
+    // The default grace period (30 s): two tabs whose refreshes cross.
+    let app = spawn_shop().await;
+    register(&app, "cid@example.com", PASSWORD).await;
+    let (_, token) = app.login("cid@example.com", PASSWORD).await;
+    let (a, b) = tokio::join!(refresh(&app, &token), refresh(&app, &token));
+    assert_eq!((a.status, b.status), (200, 200), "{} / {}", a.body, b.body);
+    let (ta, tb) = (
+        refresh_cookie(&a.headers).unwrap(),
+        refresh_cookie(&b.headers).unwrap(),
+    );
+    assert_ne!(ta, tb);
+    for t in [&ta, &tb] {
+        assert_eq!(refresh(&app, t).await.status, 200, "both stay valid");
+    }
 }
 
 #[tokio::test]
