@@ -4,7 +4,7 @@
 use crate::catalog::Variant;
 use crate::pricing::{Rules, parse_tax_rates};
 use edgecart_kit::db::{Db, Migration, RowExt, int, text};
-use edgecart_kit::{ApiError, ApiResult, now, token};
+use edgecart_kit::{ApiError, ApiResult, now, token, variables};
 use std::sync::OnceLock;
 
 const MIGRATIONS: &[Migration] = &[
@@ -135,12 +135,6 @@ pub struct Store {
     db: Db,
 }
 
-async fn variable(name: &str) -> ApiResult<String> {
-    spin_sdk::variables::get(name)
-        .await
-        .map_err(|e| ApiError::internal(format!("variable {name}: {e:?}")))
-}
-
 impl Store {
     /// Opens (and on first use migrates) the cart database.
     pub async fn open() -> ApiResult<Store> {
@@ -171,18 +165,21 @@ impl Store {
                 .ok_or_else(|| ApiError::internal(format!("variable {name} is not a whole number")))
         };
         let rules = Rules {
-            flat_rate: number("shipping_flat_rate", variable("shipping_flat_rate").await?)?,
+            flat_rate: number(
+                "shipping_flat_rate",
+                variables::get("shipping_flat_rate").await?,
+            )?,
             free_threshold: number(
                 "free_shipping_threshold",
-                variable("free_shipping_threshold").await?,
+                variables::get("free_shipping_threshold").await?,
             )?,
-            tax_rates: parse_tax_rates(&variable("tax_rates").await?)
+            tax_rates: parse_tax_rates(&variables::get("tax_rates").await?)
                 .map_err(|m| ApiError::internal(format!("variable tax_rates: {m}")))?,
         };
         Ok(Settings {
             rules,
-            default_country: variable("default_country").await?,
-            price_max_age: number("price_max_age", variable("price_max_age").await?)?,
+            default_country: variables::get("default_country").await?,
+            price_max_age: number("price_max_age", variables::get("price_max_age").await?)?,
         })
     }
 

@@ -19,6 +19,7 @@
 
 use crate::error::ApiError;
 use crate::http::Ctx;
+use crate::variables;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -145,12 +146,6 @@ fn parse_key_list(name: &str, raw: &str) -> Result<Vec<(String, [u8; 32])>, ApiE
     Ok(out)
 }
 
-async fn variable(name: &str) -> Result<String, ApiError> {
-    spin_sdk::variables::get(name)
-        .await
-        .map_err(|e| config_error(&format!("variable {name}: {e:?}")))
-}
-
 impl Verifier {
     /// A verifier over `(kid, public key)` pairs.
     pub fn new(keys: &[(String, [u8; 32])], issuer: &str, audience: &str) -> Verifier {
@@ -172,11 +167,14 @@ impl Verifier {
         if let Some(v) = VERIFIER.get() {
             return Ok(v);
         }
-        let keys = parse_key_list("auth_public_keys", &variable("auth_public_keys").await?)?;
+        let keys = parse_key_list(
+            "auth_public_keys",
+            &variables::get("auth_public_keys").await?,
+        )?;
         let v = Verifier::new(
             &keys,
-            &variable("auth_issuer").await?,
-            &variable("auth_audience").await?,
+            &variables::get("auth_issuer").await?,
+            &variables::get("auth_audience").await?,
         );
         Ok(VERIFIER.get_or_init(|| v))
     }
@@ -284,7 +282,7 @@ pub async fn require_admin(ctx: &Ctx) -> Result<Principal, ApiError> {
 
 /// 401 unless the request carries the service token of internal routes.
 pub async fn require_service(ctx: &Ctx) -> Result<(), ApiError> {
-    let expected = variable("service_token").await?;
+    let expected = variables::get("service_token").await?;
     let given = ctx.header("x-service-token").unwrap_or_default();
     // Compare digests so the time taken does not depend on where they differ.
     if expected.is_empty() || Sha256::digest(given) != Sha256::digest(&expected) {
@@ -345,11 +343,14 @@ impl SigningKeys {
         if let Some(k) = KEYS.get() {
             return Ok(k);
         }
-        let seeds = parse_key_list("auth_signing_keys", &variable("auth_signing_keys").await?)?;
+        let seeds = parse_key_list(
+            "auth_signing_keys",
+            &variables::get("auth_signing_keys").await?,
+        )?;
         let k = SigningKeys::new(
             &seeds,
-            &variable("auth_issuer").await?,
-            &variable("auth_audience").await?,
+            &variables::get("auth_issuer").await?,
+            &variables::get("auth_audience").await?,
         );
         Ok(KEYS.get_or_init(|| k))
     }

@@ -13,6 +13,7 @@
 //! - [`db`]: SQL helpers, the versioned migration runner and transactions;
 //! - [`idempotency`]: stored responses for POSTs with an `Idempotency-Key`;
 //! - [`token`]: random opaque tokens and their hashes.
+//! - [`variables`]: Spin variables, with one error for a variable that cannot be read.
 //!
 //! Everything here uses only `spin-sdk` and WASI, so a component built on it runs
 //! unchanged on Spin.
@@ -27,6 +28,7 @@ pub mod idempotency;
 pub mod paging;
 pub mod token;
 pub mod types;
+pub mod variables;
 
 pub use error::ApiError;
 

@@ -292,9 +292,7 @@ async fn reuse_grace() -> ApiResult<i64> {
     if let Some(g) = GRACE.get() {
         return Ok(*g);
     }
-    let raw = spin_sdk::variables::get("refresh_reuse_grace")
-        .await
-        .map_err(|e| ApiError::internal(format!("variable refresh_reuse_grace: {e:?}")))?;
+    let raw = edgecart_kit::variables::get("refresh_reuse_grace").await?;
     let grace = raw
         .trim()
         .parse::<i64>()
