@@ -159,7 +159,8 @@ struct MediaArgs {
     #[arg(long, env = "EDGECART_MEDIA_DIR")]
     media_dir: Option<PathBuf>,
     /// Keep product images in this S3 bucket instead (region and credentials
-    /// from the standard AWS environment).
+    /// from the AWS environment: `AWS_REGION`, keys, IRSA, EKS Pod Identity,
+    /// instance metadata).
     #[arg(long, env = "EDGECART_MEDIA_BUCKET")]
     media_bucket: Option<String>,
     /// Endpoint of an S3-compatible store (MinIO, moto, Ceph); default: AWS.
@@ -172,23 +173,20 @@ struct MediaArgs {
 }
 
 impl MediaArgs {
-    async fn store(&self, data_dir: &Path) -> Store {
-        match &self.media_bucket {
-            Some(bucket) => {
-                Store::s3(
-                    bucket,
-                    None,
-                    self.media_endpoint.clone(),
-                    self.media_path_style,
-                )
-                .await
-            }
+    fn store(&self, data_dir: &Path) -> anyhow::Result<Store> {
+        Ok(match &self.media_bucket {
+            Some(bucket) => Store::s3(
+                bucket,
+                self.media_endpoint.as_deref(),
+                self.media_path_style,
+            )
+            .with_context(|| format!("--media-bucket {bucket}"))?,
             None => Store::Local(
                 self.media_dir
                     .clone()
                     .unwrap_or_else(|| data_dir.join("media")),
             ),
-        }
+        })
     }
 }
 
@@ -384,7 +382,7 @@ impl CommerceArgs {
         )
         .await?;
         let webhooks = commerce::webhooks(&self.data_dir, &runner).await?;
-        let media = self.media.store(&self.data_dir).await;
+        let media = self.media.store(&self.data_dir)?;
         let router = commerce::router(media, &shop_url, Some(webhooks), Arc::clone(&metrics))?;
         let listener = tokio::net::TcpListener::bind(self.listen)
             .await
@@ -473,6 +471,7 @@ impl Up {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
         self.fill_dev_secrets(&manifest, &mut runtime_config)?;
+        let media = self.media.store(&self.data_dir)?;
         let service_token = if manifest.components.contains_key("orders") {
             let p = &runtime_config.providers;
             p.environment
@@ -541,7 +540,6 @@ impl Up {
         if let Some(seed) = seed {
             tokio::spawn(seed.run(addr));
         }
-        let media = self.media.store(&self.data_dir).await;
         let shop_url = format!("http://{addr}");
         let runner = match service_token.as_deref().filter(|_| !self.no_commerce) {
             Some(token) => {

@@ -15,12 +15,11 @@
 //!   (the content never changes under a URL).
 //!
 //! Files live in a local directory by default, or in an S3 bucket
-//! ([`Store::s3`]: region, endpoint and path-style addressing for S3-compatible
-//! stores; credentials from the standard AWS chain).
+//! ([`Store::s3`]: endpoint and path-style addressing for S3-compatible stores;
+//! region and credentials from the AWS environment, EKS Pod Identity included).
 
 use crate::checkout::Shop;
 use crate::json_error as error;
-use aws_sdk_s3::primitives::ByteStream;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, State};
@@ -29,6 +28,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bytes::Bytes;
 use image::{DynamicImage, ImageFormat, ImageReader};
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::{Attribute, Attributes, ObjectStore, PutOptions, RetryConfig};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::io::Cursor;
@@ -228,43 +229,51 @@ pub fn process(bytes: &Bytes, limits: &Limits) -> Result<Processed, MediaError> 
     })
 }
 
+/// The `Cache-Control` of a stored file: its URL names its content.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
 /// Where image files are kept.
 #[derive(Debug, Clone)]
 pub enum Store {
     /// A directory on the local disk.
     Local(PathBuf),
     /// An S3 bucket.
-    S3 {
-        /// The client.
-        client: aws_sdk_s3::Client,
-        /// The bucket.
-        bucket: String,
-    },
+    S3(Arc<AmazonS3>),
 }
 
 impl Store {
     /// An S3 bucket; `endpoint` and `path_style` are for S3-compatible stores
-    /// (MinIO, moto, Ceph). Region and credentials default to the AWS chain
-    /// (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, web identity on EKS, ...).
-    pub async fn s3(
-        bucket: &str,
-        region: Option<String>,
-        endpoint: Option<String>,
-        path_style: bool,
-    ) -> Store {
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-        if let Some(r) = region {
-            loader = loader.region(aws_config::Region::new(r));
+    /// (MinIO, moto, Ceph). Region and credentials come from the AWS environment
+    /// as the AWS SDKs read it: `AWS_REGION` (default `us-east-1`), static keys
+    /// (`AWS_ACCESS_KEY_ID`, ...), web identity (IRSA), ECS task roles, EKS Pod
+    /// Identity, then the instance metadata service. An `http://` endpoint is
+    /// allowed as given; AWS itself is only reached over HTTPS.
+    pub fn s3(bucket: &str, endpoint: Option<&str>, path_style: bool) -> Result<Store, MediaError> {
+        let mut builder = AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .with_virtual_hosted_style_request(!path_style)
+            // An upload waits for its store: a few quick retries, not minutes.
+            .with_retry(RetryConfig {
+                max_retries: 3,
+                retry_timeout: std::time::Duration::from_secs(15),
+                ..RetryConfig::default()
+            });
+        if let Some(endpoint) = endpoint {
+            let url = reqwest::Url::parse(endpoint)
+                .map_err(|e| MediaError::Storage(format!("endpoint {endpoint}: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(MediaError::Storage(format!(
+                    "endpoint {endpoint}: not an http:// or https:// URL"
+                )));
+            }
+            builder = builder
+                .with_allow_http(url.scheme() == "http")
+                .with_endpoint(bucket_endpoint(url, bucket, path_style)?);
         }
-        let shared = loader.load().await;
-        let mut config = aws_sdk_s3::config::Builder::from(&shared).force_path_style(path_style);
-        if let Some(e) = endpoint {
-            config = config.endpoint_url(e);
-        }
-        Store::S3 {
-            client: aws_sdk_s3::Client::from_conf(config.build()),
-            bucket: bucket.to_string(),
-        }
+        let store = builder
+            .build()
+            .map_err(|e| MediaError::Storage(e.to_string()))?;
+        Ok(Store::S3(Arc::new(store)))
     }
 
     async fn put(&self, key: &str, bytes: Bytes, content_type: &str) -> Result<(), MediaError> {
@@ -284,19 +293,20 @@ impl Store {
                     .await
                     .map_err(|e| MediaError::Storage(e.to_string()))
             }
-            Store::S3 { client, bucket } => client
-                .put_object()
-                .bucket(bucket)
-                .key(key)
-                .content_type(content_type)
-                .cache_control("public, max-age=31536000, immutable")
-                .body(ByteStream::from(bytes))
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    MediaError::Storage(format!("{}", aws_sdk_s3::error::DisplayErrorContext(e)))
-                }),
+            Store::S3(s3) => {
+                let attributes = Attributes::from_iter([
+                    (Attribute::ContentType, content_type.to_string()),
+                    (Attribute::CacheControl, IMMUTABLE.to_string()),
+                ]);
+                let options = PutOptions {
+                    attributes,
+                    ..PutOptions::default()
+                };
+                s3.put_opts(&key.into(), bytes.into(), options)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| MediaError::Storage(e.to_string()))
+            }
         }
     }
 
@@ -307,29 +317,37 @@ impl Store {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(MediaError::Storage(e.to_string())),
             },
-            Store::S3 { client, bucket } => {
-                match client.get_object().bucket(bucket).key(key).send().await {
-                    Ok(o) => o
-                        .body
-                        .collect()
-                        .await
-                        .map(|b| Some(b.into_bytes()))
-                        .map_err(|e| MediaError::Storage(e.to_string())),
-                    Err(e)
-                        if e.as_service_error().is_some_and(
-                            aws_sdk_s3::operation::get_object::GetObjectError::is_no_such_key,
-                        ) =>
-                    {
-                        Ok(None)
-                    }
-                    Err(e) => Err(MediaError::Storage(format!(
-                        "{}",
-                        aws_sdk_s3::error::DisplayErrorContext(e)
-                    ))),
-                }
-            }
+            Store::S3(s3) => match s3.get(&key.into()).await {
+                Ok(found) => found
+                    .bytes()
+                    .await
+                    .map(Some)
+                    .map_err(|e| MediaError::Storage(e.to_string())),
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(MediaError::Storage(e.to_string())),
+            },
         }
     }
+}
+
+/// The URL of `bucket` at an S3-compatible `endpoint`: the bucket as the first
+/// path segment, or, virtual-hosted, as the first label of the host name, as
+/// the AWS SDKs address it.
+fn bucket_endpoint(
+    mut url: reqwest::Url,
+    bucket: &str,
+    path_style: bool,
+) -> Result<String, MediaError> {
+    if path_style {
+        return Ok(url.as_str().trim_end_matches('/').to_string());
+    }
+    let host = url
+        .host_str()
+        .ok_or_else(|| MediaError::Storage(format!("endpoint {url} has no host name")))?;
+    let virtual_host = format!("{bucket}.{host}");
+    url.set_host(Some(&virtual_host))
+        .map_err(|e| MediaError::Storage(format!("bucket {bucket} at {url}: {e}")))?;
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 /// The media service.
@@ -504,10 +522,7 @@ async fn download(
     };
     let etag = format!("\"{id}-{file}\"");
     let cache = [
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
         (
             header::ETAG,
             HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),
@@ -544,6 +559,40 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         Bytes::from(out.into_inner())
+    }
+
+    #[test]
+    fn a_bucket_is_addressed_by_path_or_by_host_name() {
+        let endpoint = |s: &str| reqwest::Url::parse(s).unwrap();
+        assert_eq!(
+            bucket_endpoint(endpoint("http://127.0.0.1:9000/"), "media", true).unwrap(),
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(
+            bucket_endpoint(endpoint("https://minio.example.com"), "media", false).unwrap(),
+            "https://media.minio.example.com"
+        );
+        assert_eq!(
+            bucket_endpoint(
+                endpoint("https://ceph.example.com:8443/s3/"),
+                "media",
+                false
+            )
+            .unwrap(),
+            "https://media.ceph.example.com:8443/s3"
+        );
+        assert!(matches!(
+            bucket_endpoint(endpoint("file:///srv/media"), "media", false),
+            Err(MediaError::Storage(_))
+        ));
+    }
+
+    #[test]
+    fn an_s3_store_with_a_malformed_endpoint_is_refused() {
+        for bad in ["not a url", "minio:9000", "ftp://minio:9000"] {
+            let e = Store::s3("media", Some(bad), true).unwrap_err();
+            assert!(e.to_string().contains(&format!("endpoint {bad}")), "{e}");
+        }
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! free port), served with long-lived cache headers; bad uploads refused with a
 //! clear error.
 
-use crate::helpers::TestApp;
-use crate::shop::{spawn_shop, spawn_shop_with};
+use crate::helpers::{TestApp, startup_failure};
+use crate::shop::{shop_manifest, spawn_shop, spawn_shop_with};
 use edgecart_testkit::free_port;
 use image::{DynamicImage, ImageFormat};
+use object_store::aws::AmazonS3Builder;
+use object_store::{Attribute, ObjectStore};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -242,27 +244,51 @@ async fn images_can_live_in_an_s3_compatible_store() {
     assert_eq!(status, 201, "{image}");
     let thumb = image["urls"]["thumb"].as_str().unwrap();
     let key = thumb.trim_start_matches("/media/");
-    let config = aws_sdk_s3::config::Builder::new()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            "testing", "testing", None, None, "test",
-        ))
-        .endpoint_url(&s3)
-        .force_path_style(true)
-        .build();
-    let stored = aws_sdk_s3::Client::from_conf(config)
-        .get_object()
-        .bucket("edgecart-media")
-        .key(key)
-        .send()
+    let bucket = AmazonS3Builder::new()
+        .with_region("us-east-1")
+        .with_access_key_id("testing")
+        .with_secret_access_key("testing")
+        .with_endpoint(&s3)
+        .with_allow_http(true)
+        .with_bucket_name("edgecart-media")
+        .build()
+        .unwrap();
+    let stored = bucket
+        .get(&key.into())
         .await
         .expect("the object is in the bucket");
-    assert_eq!(stored.content_type(), Some("image/jpeg"));
-    let stored = stored.body.collect().await.unwrap().into_bytes();
+    assert_eq!(
+        stored
+            .attributes
+            .get(&Attribute::ContentType)
+            .map(|v| v.as_ref()),
+        Some("image/jpeg")
+    );
+    assert_eq!(
+        stored
+            .attributes
+            .get(&Attribute::CacheControl)
+            .map(|v| v.as_ref()),
+        Some("public, max-age=31536000, immutable")
+    );
+    let stored = stored.bytes().await.unwrap();
     let served = app.client.get(app.url(thumb)).send().await.unwrap();
     assert_eq!(served.status(), 200);
     assert_eq!(served.bytes().await.unwrap(), stored);
     let decoded = image::load_from_memory(&stored).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (320, 240));
+}
+
+#[test]
+fn a_malformed_s3_endpoint_is_refused_before_serving() {
+    let (status, stderr) = startup_failure(
+        &shop_manifest(),
+        &[
+            ("EDGECART_MEDIA_BUCKET", "edgecart-media"),
+            ("EDGECART_MEDIA_ENDPOINT", "minio:9000"),
+        ],
+    );
+    assert!(!status.success());
+    assert!(stderr.contains("--media-bucket edgecart-media"), "{stderr}");
+    assert!(stderr.contains("endpoint minio:9000"), "{stderr}");
 }
