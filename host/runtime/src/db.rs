@@ -57,6 +57,8 @@ const SLOW_KEPT: usize = 512;
 const SLOW_WEIGHT: u32 = 8;
 /// SQLite's result code for a database locked by another connection.
 const SQLITE_BUSY: i32 = 5;
+/// SQLite's result code for a value of the wrong type.
+const SQLITE_MISMATCH: i32 = 20;
 /// `SQLITE_BUSY` for a transaction whose snapshot is older than the last write.
 const SQLITE_BUSY_SNAPSHOT: i32 = SQLITE_BUSY | (2 << 8);
 
@@ -178,13 +180,18 @@ impl Db {
             conn,
             statements: self.local.then(VecDeque::new),
             turn: None,
+            wrote: false,
         })
     }
 
     /// Returns a connection to the idle pool. A connection left inside a
-    /// transaction is dropped instead, which rolls the transaction back.
+    /// transaction is dropped instead, which rolls the transaction back. So is
+    /// a connection to a server that has run anything but reads: the libSQL
+    /// client does not follow `BEGIN` through a query over HTTP (it still says
+    /// autocommit), so such a connection may hold an open transaction on the
+    /// server, which the next borrower's writes would join.
     pub fn checkin(&self, mut conn: Pooled) {
-        if !conn.conn.is_autocommit() {
+        if !conn.conn.is_autocommit() || (!self.local && conn.wrote) {
             return;
         }
         conn.turn = None;
@@ -346,6 +353,24 @@ impl Access {
     }
 }
 
+/// Why a component may not run `sql`, if it may not: `ATTACH` would open any
+/// file the host can reach, another component's database included, and
+/// `VACUUM` attaches one too (`VACUUM INTO` writes a copy anywhere). The
+/// bundled SQLite allows no attached database at all (`SQLITE_MAX_ATTACHED=0`
+/// in `.cargo/config.toml`); this names the reason before SQLite's own error.
+pub fn refused(sql: &str) -> Option<String> {
+    let first = TopLevelWords::new(sql).next()?;
+    ["attach", "detach", "vacuum"]
+        .iter()
+        .any(|w| first.eq_ignore_ascii_case(w))
+        .then(|| {
+            format!(
+                "{} is not allowed: a component reaches only the databases it was granted",
+                first.to_ascii_uppercase()
+            )
+        })
+}
+
 /// The words of a statement outside parentheses, quotes and comments, so that
 /// the keywords of a `WITH` statement's body stand out from its expressions.
 /// A statement that does not scan cleanly (an unclosed quote or comment) ends
@@ -394,7 +419,8 @@ impl<'a> Iterator for TopLevelWords<'a> {
         let bytes = self.sql.as_bytes();
         while self.at < bytes.len() {
             let c = bytes[self.at];
-            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+            // SQLite's identifiers also take `$` and any non-ASCII character.
+            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
             match c {
                 b'(' => {
                     self.depth += 1;
@@ -433,6 +459,8 @@ pub struct Pooled {
     /// This process's turn to write, held from a write until the connection
     /// is out of any transaction ([`Db::turn`]).
     turn: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// Whether it has run anything but reads ([`Pooled::wrote`]).
+    wrote: bool,
 }
 
 /// A statement running on a [`Pooled`] connection: read its `rows`, then hand it
@@ -519,6 +547,16 @@ impl Pooled {
         self.settle();
     }
 
+    /// Whether a transaction is open on it.
+    pub fn in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
+    /// Records that it ran a statement that may write or open a transaction.
+    pub fn wrote(&mut self) {
+        self.wrote = true;
+    }
+
     /// Gives up the turn to write unless a transaction is open: called after
     /// every statement, whether it succeeded or not.
     pub fn settle(&mut self) {
@@ -526,6 +564,40 @@ impl Pooled {
             self.turn = None;
         }
     }
+}
+
+thread_local! {
+    /// Whether this thread is reading a value through [`column`], whose
+    /// panics are expected and turned into errors.
+    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Column `i` of `row`. libSQL turns a local `TEXT` value into a `String` with
+/// `to_str().unwrap()`, so text that is not UTF-8 (`CAST(x'ff' AS TEXT)`)
+/// would panic the thread reading it: here it is an error naming the column,
+/// and the panic prints nothing.
+pub fn column(row: &libsql::Row, i: i32) -> Result<libsql::Value, libsql::Error> {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !READING.get() {
+                report(info);
+            }
+        }));
+    });
+    READING.set(true);
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| row.get_value(i)));
+    READING.set(false);
+    read.unwrap_or_else(|_| {
+        let name = row.column_name(i).unwrap_or_default();
+        Err(libsql::Error::SqliteFailure(
+            SQLITE_MISMATCH,
+            format!(
+                "column `{name}` holds text that is not valid UTF-8: read it as a blob, with CAST({name} AS BLOB)"
+            ),
+        ))
+    })
 }
 
 fn create_parent(path: &Path) -> anyhow::Result<()> {
@@ -756,11 +828,57 @@ mod tests {
             "WITH a AS (SELECT ')' ",
             "WITH a AS (SELECT 1) /* SELECT",
             "WITH 'select' AS (SELECT 1)",
+            "WITH a$select AS (SELECT 1) DELETE FROM t",
+            "WITH xéselect AS (SELECT 1) DELETE FROM t",
             "",
         ];
         for sql in writes {
             assert_eq!(Access::of(sql), Access::Write, "{sql}");
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_other_database_can_be_attached() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
+            .await
+            .unwrap();
+        let other = dir.path().join("other.db");
+        for sql in [
+            format!("ATTACH '{}' AS o", other.display()),
+            format!("/* x */ attach database '{}' AS o", other.display()),
+            "DETACH o".to_string(),
+            "VACUUM".to_string(),
+            format!("VACUUM INTO '{}'", other.display()),
+        ] {
+            assert!(refused(&sql).is_some(), "{sql}");
+            // SQLite refuses it too, whatever the words.
+            let conn = db.checkout().unwrap();
+            assert!(conn.connection().execute(&sql, ()).await.is_err(), "{sql}");
+        }
+        assert!(!other.exists(), "no file was created");
+        assert_eq!(refused("SELECT 'attach'"), None);
+        assert_eq!(refused("INSERT INTO vacuum VALUES (1)"), None);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn text_that_is_not_utf8_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
+            .await
+            .unwrap();
+        let mut conn = db.checkout().unwrap();
+        let mut running = conn
+            .query("SELECT CAST(x'ff' AS TEXT) AS t, 'ok' AS u", Vec::new())
+            .await
+            .unwrap();
+        let row = running.rows.next().await.unwrap().unwrap();
+        let err = column(&row, 0).unwrap_err().to_string();
+        assert!(
+            err.contains("column `t` holds text that is not valid UTF-8"),
+            "{err}"
+        );
+        assert_eq!(column(&row, 1).unwrap(), libsql::Value::Text("ok".into()));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

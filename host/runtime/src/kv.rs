@@ -68,7 +68,7 @@ async fn get(db: Arc<Db>, key: String) -> Result<Option<Vec<u8>>, Failure> {
     let sql = "SELECT value FROM spin_key_value WHERE key = ?1";
     statement(db, sql, vec![key.into()], async |rows| {
         match rows.next().await? {
-            Some(row) => match row.get_value(0)? {
+            Some(row) => match crate::db::column(&row, 0)? {
                 libsql::Value::Blob(b) => Ok(Some(b)),
                 libsql::Value::Text(t) => Ok(Some(t.into_bytes())),
                 _ => Ok(None),
@@ -104,15 +104,22 @@ async fn exists(db: Arc<Db>, key: String) -> Result<bool, Failure> {
 }
 
 async fn keys(db: Arc<Db>) -> Result<Vec<String>, Failure> {
-    let sql = "SELECT key FROM spin_key_value ORDER BY key";
-    statement(db, sql, Vec::new(), async |rows| {
+    // As bytes: libSQL reads text only up to a NUL, which a key may hold.
+    let sql = "SELECT CAST(key AS BLOB) FROM spin_key_value ORDER BY key";
+    let keys = statement(db, sql, Vec::new(), async |rows| {
         let mut out = Vec::new();
         while let Some(row) = rows.next().await? {
-            out.push(row.get::<String>(0)?);
+            out.push(row.get::<Vec<u8>>(0)?);
         }
         Ok(out)
     })
-    .await
+    .await?;
+    keys.into_iter()
+        .map(|k| {
+            String::from_utf8(k)
+                .map_err(|_| Failure::Other("a stored key is not valid UTF-8".into()))
+        })
+        .collect()
 }
 
 /// Creates the key-value table in `db`; run once per store at startup.

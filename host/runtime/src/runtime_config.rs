@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use toml::{Table, Value};
 
+/// The shortest time between two syncs of an embedded replica.
+const MIN_SYNC_INTERVAL: Duration = Duration::from_millis(10);
+
 /// Where one `sqlite_database` or `key_value_store` label keeps its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbBackend {
@@ -160,29 +163,35 @@ fn parse_backend(
             None
         }
     };
-    let (backend, allowed): (Option<DbBackend>, &[&str]) = match t
-        .get("type")
-        .and_then(Value::as_str)
-    {
-        Some("spin") => (
+    let (backend, allowed): (Option<DbBackend>, &[&str]) = match t.get("type").map(Value::as_str) {
+        Some(Some("spin")) => (
             Some(DbBackend::Local {
                 path: string("path", errors).map(|p| base.join(p)),
             }),
             &["type", "path"],
         ),
-        Some("libsql") => {
+        Some(Some("libsql")) => {
             let url = string("url", errors);
             let token = string("token", errors).unwrap_or_default();
             if url.is_none() {
                 errors.push(format!("[{at}] needs `url`, the libSQL server's address"));
             }
-            let sync_interval = match t.get("sync_interval") {
-                None => Duration::from_secs(1),
-                Some(Value::Integer(n)) if *n > 0 => Duration::from_secs(n.unsigned_abs()),
-                Some(Value::Float(f)) if *f > 0.0 => Duration::from_secs_f64(*f),
-                Some(other) => {
+            let interval = match t.get("sync_interval") {
+                None => Some(Duration::from_secs(1)),
+                Some(Value::Integer(n)) => u64::try_from(*n).ok().map(Duration::from_secs),
+                Some(Value::Float(f)) => Duration::try_from_secs_f64(*f).ok(),
+                Some(_) => None,
+            };
+            let sync_interval = match interval.filter(|i| *i >= MIN_SYNC_INTERVAL) {
+                Some(i) => i,
+                None => {
+                    let given = t
+                        .get("sync_interval")
+                        .map(Value::to_string)
+                        .unwrap_or_default();
                     errors.push(format!(
-                        "[{at}] `sync_interval` must be a positive number of seconds, not {other}"
+                        "[{at}] `sync_interval` must be a number of seconds, at least {}, not {given}",
+                        MIN_SYNC_INTERVAL.as_secs_f64()
                     ));
                     Duration::from_secs(1)
                 }
@@ -201,8 +210,14 @@ fn parse_backend(
                 &["type", "url", "token", "replica_path", "sync_interval"],
             )
         }
-        Some(other) => {
+        Some(Some(other)) => {
             errors.push(format!("[{at}] type `{other}` is not supported: use `spin` (a local file) or `libsql` (a libSQL server)"));
+            return None;
+        }
+        Some(None) => {
+            errors.push(format!(
+                "[{at}] `type` must be a string: `type = \"spin\"` or `type = \"libsql\"`"
+            ));
             return None;
         }
         None => {
@@ -295,6 +310,35 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.problems().len(), 7, "{err}");
+    }
+
+    #[test]
+    fn a_sync_interval_must_be_a_time_libsql_can_wait() {
+        for given in ["inf", "nan", "1e300", "1e-12", "0", "-2", "\"1\"", "true"] {
+            let err = RuntimeConfig::parse(
+                &format!("[sqlite_database.a]\ntype = \"libsql\"\nurl = \"http://p\"\nreplica_path = \"a.db\"\nsync_interval = {given}\n"),
+                Path::new("."),
+            )
+            .unwrap_err();
+            assert_eq!(err.problems().len(), 1, "{given}: {err}");
+            assert!(
+                err.to_string()
+                    .contains("`sync_interval` must be a number of seconds, at least 0.01"),
+                "{given}: {err}"
+            );
+        }
+        let c = RuntimeConfig::parse(
+            "[sqlite_database.a]\ntype = \"libsql\"\nurl = \"http://p\"\nreplica_path = \"a.db\"\nsync_interval = 0.25\n",
+            Path::new("."),
+        )
+        .unwrap();
+        assert!(matches!(
+            c.sqlite_databases["a"],
+            DbBackend::Replica { sync_interval, .. } if sync_interval == Duration::from_millis(250)
+        ));
+        let err =
+            RuntimeConfig::parse("[sqlite_database.a]\ntype = 5\n", Path::new(".")).unwrap_err();
+        assert!(err.to_string().contains("`type` must be a string"), "{err}");
     }
 
     #[test]

@@ -41,14 +41,34 @@ pub struct Connection {
     pinned: Option<Pooled>,
     /// Whether it has run anything other than a read.
     wrote: bool,
+    /// Told whenever the kept connection is put back, for a statement the
+    /// guest started while another one was running on it.
+    returned: Arc<tokio::sync::Notify>,
+}
+
+/// What a statement of a guest connection may run on now.
+enum Lease {
+    /// This connection (the kept one, or one from the pool).
+    Ready(Arc<Db>, Pooled),
+    /// None yet: another statement is running on the kept connection, which
+    /// `returned` announces when it is back.
+    Busy(Arc<tokio::sync::Notify>),
 }
 
 impl Connection {
-    /// The connection a statement runs on: the pinned one, or one from the pool.
-    fn lease(&mut self) -> Result<Pooled, Failure> {
+    /// The connection a statement runs on: the kept one, or one from the pool
+    /// for a guest connection that has only read. Two statements of a guest
+    /// connection that has written run one after the other on its own
+    /// connection, as on one SQLite connection: one from the pool would run
+    /// outside its transaction.
+    fn lease(&mut self) -> Result<Lease, Failure> {
         match self.pinned.take() {
-            Some(c) => Ok(c),
-            None => self.db.checkout().map_err(failure),
+            Some(c) => Ok(Lease::Ready(self.db.clone(), c)),
+            None if self.wrote => Ok(Lease::Busy(self.returned.clone())),
+            None => Ok(Lease::Ready(
+                self.db.clone(),
+                self.db.checkout().map_err(failure)?,
+            )),
         }
     }
 
@@ -58,12 +78,34 @@ impl Connection {
     /// and `changes` are its own.
     fn settle(&mut self, mut conn: Pooled, access: Access) {
         conn.settle();
-        self.wrote |= access == Access::Write;
+        if access == Access::Write {
+            conn.wrote();
+            self.wrote = true;
+        }
         if self.wrote {
-            self.pinned = Some(conn);
+            self.keep(conn);
         } else {
             self.db.checkin(conn);
         }
+    }
+
+    /// Keeps `conn` as this guest connection's own. When two of its first
+    /// statements ran at once, each on a connection from the pool, it keeps
+    /// the one inside a transaction and returns the other (whose writes, outside
+    /// any transaction, are committed already).
+    fn keep(&mut self, conn: Pooled) {
+        match &self.pinned {
+            None => self.pinned = Some(conn),
+            Some(kept) if kept.in_transaction() || !conn.in_transaction() => {
+                self.db.checkin(conn);
+            }
+            Some(_) => {
+                if let Some(other) = self.pinned.replace(conn) {
+                    self.db.checkin(other);
+                }
+            }
+        }
+        self.returned.notify_one();
     }
 
     /// The rowid of this guest connection's last insert and the rows its last
@@ -76,26 +118,38 @@ impl Connection {
     }
 }
 
+/// The connection the next statement of the guest connection `rep` runs on,
+/// for the async functions: waits, without the store, while another
+/// statement of it is running on its kept connection.
+async fn lease<T>(
+    accessor: &Accessor<T, Sqlite>,
+    rep: &Resource<Connection>,
+) -> Result<(Arc<Db>, Pooled), Failure> {
+    loop {
+        let lease = accessor.with(|mut access| connection(access.get().table, rep)?.lease())?;
+        match lease {
+            Lease::Ready(db, conn) => return Ok((db, conn)),
+            Lease::Busy(returned) => returned.notified().await,
+        }
+    }
+}
+
 /// [`Connection::last_write`] of the guest connection `rep`, for the async
-/// functions: the pinned connection is taken out of the table while a remote
+/// functions: the kept connection is taken out of the table while a remote
 /// server is asked.
 async fn last_write<T>(accessor: &Accessor<T, Sqlite>, rep: &Resource<Connection>) -> (i64, u64) {
-    let Some(conn) = accessor.with(|mut access| {
-        connection(access.get().table, rep)
-            .ok()
-            .and_then(|c| c.pinned.take())
-    }) else {
+    let wrote =
+        accessor.with(|mut access| connection(access.get().table, rep).is_ok_and(|c| c.wrote));
+    if !wrote {
+        return (0, 0);
+    }
+    let Ok((_, conn)) = lease(accessor, rep).await else {
         return (0, 0);
     };
     let outcome = conn.last_write().await;
     accessor.with(|mut access| {
         if let Ok(guest) = connection(access.get().table, rep) {
-            // A statement run meanwhile pinned a connection of its own: keep
-            // that one, it holds the latest state.
-            match guest.pinned {
-                None => guest.pinned = Some(conn),
-                Some(_) => guest.db.checkin(conn),
-            }
+            guest.keep(conn);
         }
     });
     outcome
@@ -127,12 +181,15 @@ impl From<OpenError> for Failure {
     }
 }
 
+/// SQLite's own message, as Spin passes it on (`no such table: t`), for an
+/// error SQLite raised; the client's description for any other.
 fn failure(e: libsql::Error) -> Failure {
-    match &e {
-        libsql::Error::SqliteFailure(code, _) if *code & 0xff == SQLITE_FULL => {
+    match e {
+        libsql::Error::SqliteFailure(code, _) if code & 0xff == SQLITE_FULL => {
             Failure::DatabaseFull
         }
-        _ => Failure::Io(e.to_string()),
+        libsql::Error::SqliteFailure(_, message) => Failure::Io(message),
+        e => Failure::Io(e.to_string()),
     }
 }
 
@@ -149,7 +206,7 @@ fn columns(rows: &libsql::Rows) -> Vec<String> {
 }
 
 fn row_values(row: &libsql::Row, n: i32) -> Result<Vec<libsql::Value>, libsql::Error> {
-    (0..n).map(|i| row.get_value(i)).collect()
+    (0..n).map(|i| crate::db::column(row, i)).collect()
 }
 
 /// Runs `sql` (an `access`) and reads every row, in this process's turn to
@@ -194,6 +251,7 @@ fn open(
             db,
             pinned: None,
             wrote: false,
+            returned: Arc::new(tokio::sync::Notify::new()),
         })
         .map_err(|e| Failure::Io(e.to_string()))
 }
@@ -205,20 +263,46 @@ fn connection<'a>(
     table.get_mut(rep).map_err(|_| Failure::InvalidConnection)
 }
 
-/// Runs one statement of the guest connection `rep` to completion.
+/// Runs one statement of the guest connection `rep` to completion, for the
+/// functions that hold the store meanwhile. Those cannot wait for another
+/// statement of the same connection (it needs the store to finish), so that
+/// is an error.
 async fn execute(
     table: &mut ResourceTable,
     rep: &Resource<Connection>,
     sql: String,
     params: Vec<libsql::Value>,
 ) -> Result<Table, Failure> {
+    checked(&sql, &params)?;
     let guest = connection(table, rep)?;
-    let db = guest.db.clone();
     let access = Access::of(&sql);
-    let mut conn = guest.lease()?;
+    let Lease::Ready(db, mut conn) = guest.lease()? else {
+        return Err(Failure::Io(
+            "another statement of this connection is still running: wait for it first".into(),
+        ));
+    };
     let result = query_all(&db, &mut conn, sql, access, params).await;
     guest.settle(conn, access);
     result
+}
+
+/// Refuses what a component may not run ([`crate::db::refused`]), and text
+/// with a NUL character: SQLite stores it whole, but libSQL reads text back
+/// only up to its first NUL, so it would come back cut short.
+fn checked(sql: &str, params: &[libsql::Value]) -> Result<(), Failure> {
+    if let Some(why) = crate::db::refused(sql) {
+        return Err(Failure::Io(why));
+    }
+    match params
+        .iter()
+        .position(|p| matches!(p, libsql::Value::Text(t) if t.contains('\0')))
+    {
+        Some(i) => Err(Failure::Io(format!(
+            "parameter {} is text with a NUL character, which would be read back cut short: pass it as a blob",
+            i + 1
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Hands `conn` back to the guest connection `rep` after a statement of kind
@@ -480,15 +564,14 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         statement: String,
         parameters: Vec<s3::Value>,
     ) -> wasmtime::Result<Result<AsyncRows, s3::Error>> {
-        let leased = accessor.with(|mut access| {
-            let guest = connection(access.get().table, &rep)?;
-            Ok::<_, Failure>((guest.db.clone(), guest.lease()?))
-        });
-        let (db, mut conn) = match leased {
+        let params = params(parameters);
+        if let Err(e) = checked(&statement, &params) {
+            return Ok(Err(e.into()));
+        }
+        let (db, mut conn) = match lease(accessor, &rep).await {
             Ok(l) => l,
             Err(e) => return Ok(Err(e.into())),
         };
-        let params = params(parameters);
         let access = Access::of(&statement);
         // Read the first rows here: a result that fits the buffer (a point read,
         // a short list) is handed over whole, with no thread or channel involved.
@@ -543,9 +626,12 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         // up after its next statement or when the guest drops it).
         let streaming_owns = accessor.with(|mut store| {
             let guest = connection(store.get().table, &rep).ok()?;
-            guest.wrote |= access == Access::Write;
+            if access == Access::Write {
+                conn.wrote();
+                guest.wrote = true;
+            }
             if guest.wrote {
-                guest.pinned = Some(conn);
+                guest.keep(conn);
                 None
             } else {
                 Some(conn)

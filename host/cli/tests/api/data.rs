@@ -79,13 +79,31 @@ async fn grants_and_labels_map_to_spin_errors() {
     let (status, body) = app.get("/app/sql-error?db=orders").await;
     assert_eq!(status, 400);
     assert!(
-        body.starts_with("Error::Io(") && body.contains("syntax error"),
-        "{body}"
+        body.starts_with("Error::Io(\"near \\\"SELEC\\\": syntax error"),
+        "SQLite's own message, as Spin passes it on: {body}"
     );
     let (status, body) = app.get("/app/kv?store=legacy").await;
     assert_eq!((status, body.as_str()), (403, "Error::AccessDenied"));
     let (status, body) = app.get("/app/kv?store=nope").await;
     assert_eq!((status, body.as_str()), (403, "Error::NoSuchStore"));
+}
+
+#[tokio::test]
+async fn text_a_guest_cannot_take_whole_is_an_error_not_a_crash() {
+    let app = start(&[]).await;
+    let (status, body) = app.get("/app/sql-edges?db=orders").await;
+    assert_eq!(status, 200, "{body}");
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Error::Io(\"column `broken` holds text that is not valid UTF-8: read it as a blob, with CAST(broken AS BLOB)\")",
+            "Error::Io(\"parameter 1 is text with a NUL character, which would be read back cut short: pass it as a blob\")",
+            "after=42",
+        ]
+    );
+    let log = format!("{}{}", app.stdout(), app.stderr());
+    assert!(!log.contains("panicked"), "{log}");
 }
 
 #[tokio::test]

@@ -219,6 +219,30 @@ async fn rows(conn: &Connection, sql: &str) -> Result<Vec<spin_sdk::sqlite::RowR
     }
 }
 
+/// Values SQLite holds but a guest cannot take as `text`: text that is not
+/// UTF-8, read back; text with a NUL, bound as a parameter. Each is an error,
+/// and the connection still answers afterwards.
+pub async fn edges(db: &str) -> Reply {
+    let conn = match Connection::open(db).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let outcome = |r: Result<Vec<spin_sdk::sqlite::RowResult>, String>| match r {
+        Ok(rows) => format!("{} rows", rows.len()),
+        Err(e) => e,
+    };
+    let not_utf8 = outcome(rows(&conn, "SELECT 'ok' AS fine, CAST(x'ff' AS TEXT) AS broken").await);
+    let nul = match conn.execute("SELECT ?", [Value::Text("a\0b".into())]).await {
+        Ok(q) => outcome(q.collect().await.map_err(|e| format!("{e:?}"))),
+        Err(e) => format!("{e:?}"),
+    };
+    let after = match rows(&conn, "SELECT 41 + 1").await {
+        Ok(r) => r[0].get::<i64>(0).unwrap_or(-1).to_string(),
+        Err(e) => e,
+    };
+    (StatusCode::OK, format!("{not_utf8}\n{nul}\nafter={after}"))
+}
+
 /// A transaction over several statements of one connection: its rows are
 /// invisible to a second connection until it commits (`end=commit`) or gone
 /// after it rolls back (`end=rollback`).

@@ -51,6 +51,7 @@ async fn handle(req: Request) -> impl IntoResponse {
         "sql-types" => data::types(&db).await,
         "sql-types-sync" => data::types_sync(&db),
         "sql-error" => data::bad_sql(&db).await,
+        "sql-edges" => data::edges(&db).await,
         "sql-stream" => {
             data::stream(
                 &db,
