@@ -178,20 +178,24 @@ impl Db {
         let conn = self.database.connect()?;
         Ok(Pooled {
             conn,
-            statements: self.local.then(VecDeque::new),
+            statements: self.writers.is_some().then(VecDeque::new),
+            local: self.local,
+            lasting: false,
             turn: None,
             wrote: false,
         })
     }
 
     /// Returns a connection to the idle pool. A connection left inside a
-    /// transaction is dropped instead, which rolls the transaction back. So is
+    /// transaction is dropped instead, which rolls the transaction back, and
+    /// so is one that a pragma or a temporary object changed ([`lasting`]),
+    /// which the next borrower, maybe another component, would inherit. So is
     /// a connection to a server that has run anything but reads: the libSQL
     /// client does not follow `BEGIN` through a query over HTTP (it still says
     /// autocommit), so such a connection may hold an open transaction on the
     /// server, which the next borrower's writes would join.
     pub fn checkin(&self, mut conn: Pooled) {
-        if !conn.conn.is_autocommit() || (!self.local && conn.wrote) {
+        if !conn.conn.is_autocommit() || (!self.local && conn.wrote) || conn.lasting {
             return;
         }
         conn.turn = None;
@@ -358,7 +362,13 @@ impl Access {
 /// `VACUUM` attaches one too (`VACUUM INTO` writes a copy anywhere). The
 /// bundled SQLite allows no attached database at all (`SQLITE_MAX_ATTACHED=0`
 /// in `.cargo/config.toml`); this names the reason before SQLite's own error.
+/// An empty statement (white space and comments) is refused too: a replica
+/// inside a transaction would send the primary an empty program, which libSQL's
+/// client does not expect.
 pub fn refused(sql: &str) -> Option<String> {
+    if blank(sql) {
+        return Some("the statement is empty".into());
+    }
     let first = TopLevelWords::new(sql).next()?;
     ["attach", "detach", "vacuum"]
         .iter()
@@ -369,6 +379,38 @@ pub fn refused(sql: &str) -> Option<String> {
                 first.to_ascii_uppercase()
             )
         })
+}
+
+/// Whether `sql` changes its connection beyond itself: a pragma (`query_only`,
+/// `foreign_keys`, ...), or a temporary table, view, index or trigger, which
+/// lives with the connection (a temporary trigger can fire on the main
+/// tables). A `CREATE` with the word `temp` anywhere at its top level counts,
+/// which at worst closes a connection that could have been kept.
+fn lasting(sql: &str) -> bool {
+    let mut words = TopLevelWords::new(sql);
+    match words.next() {
+        Some(w) if w.eq_ignore_ascii_case("pragma") => true,
+        Some(w) if w.eq_ignore_ascii_case("create") => {
+            words.any(|w| w.eq_ignore_ascii_case("temp") || w.eq_ignore_ascii_case("temporary"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `sql` holds nothing but white space and comments.
+fn blank(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    while !rest.is_empty() {
+        rest = if let Some(comment) = rest.strip_prefix("--") {
+            comment.split_once('\n').map_or("", |(_, after)| after)
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            comment.split_once("*/").map_or("", |(_, after)| after)
+        } else {
+            return false;
+        }
+        .trim_start();
+    }
+    true
 }
 
 /// The words of a statement outside parentheses, quotes and comments, so that
@@ -453,9 +495,18 @@ impl<'a> Iterator for TopLevelWords<'a> {
 /// A connection out of a database's pool, with the statements it has prepared.
 pub struct Pooled {
     conn: libsql::Connection,
-    /// Prepared statements by SQL text; `None` for a remote database, where a
-    /// statement is not parsed locally.
+    /// Prepared statements by SQL text, for a local file. `None` for a server,
+    /// where a statement is not parsed locally, and for a replica, which
+    /// decides where a statement runs (its file, or the primary inside a
+    /// transaction) when it is prepared: kept, a read prepared outside a
+    /// transaction would read the replica inside one, missing its writes.
     statements: Option<VecDeque<(String, libsql::Statement)>>,
+    /// Whether the libSQL client itself knows its last insert and changes (a
+    /// file or a replica, not a server).
+    local: bool,
+    /// Whether it ran a statement whose effect stays with the connection
+    /// ([`lasting`]), so that it is closed instead of going back to the pool.
+    lasting: bool,
     /// This process's turn to write, held from a write until the connection
     /// is out of any transaction ([`Db::turn`]).
     turn: Option<tokio::sync::OwnedSemaphorePermit>,
@@ -482,7 +533,7 @@ impl Pooled {
     /// server-side connection), because the libSQL client does not record the
     /// rowid of a statement whose rows it read; 0 for both if it cannot.
     pub async fn last_write(&self) -> (i64, u64) {
-        if self.statements.is_some() {
+        if self.local {
             return (self.conn.last_insert_rowid(), self.conn.changes());
         }
         let asked = async {
@@ -511,6 +562,7 @@ impl Pooled {
         params: Vec<libsql::Value>,
     ) -> Result<Running, libsql::Error> {
         let Some(statements) = &mut self.statements else {
+            self.lasting |= lasting(sql);
             let rows = self.conn.query(sql, params).await?;
             return Ok(Running {
                 rows,
@@ -526,7 +578,11 @@ impl Pooled {
             .filter(|(_, statement)| statement.parameter_count() <= params.len());
         let (text, statement) = match cached {
             Some(entry) => entry,
-            None => (sql.to_string(), self.conn.prepare(sql).await?),
+            None => {
+                // A statement kept prepared ran here before: it was looked at then.
+                self.lasting |= lasting(sql);
+                (sql.to_string(), self.conn.prepare(sql).await?)
+            }
         };
         let rows = statement.query(params).await?;
         Ok(Running {
@@ -858,7 +914,54 @@ mod tests {
         }
         assert!(!other.exists(), "no file was created");
         assert_eq!(refused("SELECT 'attach'"), None);
+        for sql in [
+            "",
+            "  \n",
+            "-- nothing",
+            "/* nothing */ -- at all\n",
+            "/* unclosed",
+        ] {
+            assert_eq!(
+                refused(sql).as_deref(),
+                Some("the statement is empty"),
+                "{sql:?}"
+            );
+        }
+        assert_eq!(refused("-- a comment\nSELECT 1"), None);
         assert_eq!(refused("INSERT INTO vacuum VALUES (1)"), None);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connection_a_pragma_or_a_temporary_object_changed_is_not_pooled() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
+            .await
+            .unwrap();
+        let mut conn = db.checkout().unwrap();
+        write(&db, &mut conn, "CREATE TABLE t (n INTEGER)")
+            .await
+            .unwrap();
+        db.checkin(conn);
+        for sql in [
+            "PRAGMA query_only = 1",
+            "CREATE TEMP TRIGGER no_more AFTER INSERT ON main.t BEGIN SELECT RAISE(ABORT, 'no'); END",
+            "CREATE TABLE temp.shadow (n INTEGER)",
+        ] {
+            let mut conn = db.checkout().unwrap();
+            write(&db, &mut conn, sql).await.unwrap();
+            db.checkin(conn);
+            // The next borrower gets a connection the statement never touched.
+            let mut next = db.checkout().unwrap();
+            write(&db, &mut next, "INSERT INTO t VALUES (1)")
+                .await
+                .unwrap_or_else(|e| panic!("after {sql}: {e}"));
+            db.checkin(next);
+        }
+        assert!(lasting("pragma foreign_keys = OFF"));
+        assert!(lasting("CREATE TEMPORARY VIEW v AS SELECT 1"));
+        assert!(!lasting("CREATE TABLE kept (n INTEGER)"));
+        assert!(!lasting("SELECT 'pragma'"));
+        assert_eq!(read_all(&db, "SELECT COUNT(*) FROM t").await, 3);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

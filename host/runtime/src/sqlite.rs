@@ -17,7 +17,7 @@
 //! the component was not granted is `access-denied`, SQL and I/O failures are
 //! `io(message)`, and a full disk is `database-full`.
 
-use crate::db::{Access, Db, DbGrants, OpenError, Pooled};
+use crate::db::{Access, BUSY_TIMEOUT, Db, DbGrants, OpenError, Pooled};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -120,16 +120,28 @@ impl Connection {
 
 /// The connection the next statement of the guest connection `rep` runs on,
 /// for the async functions: waits, without the store, while another
-/// statement of it is running on its kept connection.
+/// statement of it is running on its kept connection, for as long as SQLite
+/// would wait for a lock (a statement the guest cancelled never returns it).
 async fn lease<T>(
     accessor: &Accessor<T, Sqlite>,
     rep: &Resource<Connection>,
 ) -> Result<(Arc<Db>, Pooled), Failure> {
+    let deadline = tokio::time::Instant::now() + BUSY_TIMEOUT;
     loop {
         let lease = accessor.with(|mut access| connection(access.get().table, rep)?.lease())?;
         match lease {
             Lease::Ready(db, conn) => return Ok((db, conn)),
-            Lease::Busy(returned) => returned.notified().await,
+            Lease::Busy(returned) => {
+                if tokio::time::timeout_at(deadline, returned.notified())
+                    .await
+                    .is_err()
+                {
+                    return Err(Failure::Io(format!(
+                        "another statement of this connection ran for over {} s",
+                        BUSY_TIMEOUT.as_secs()
+                    )));
+                }
+            }
         }
     }
 }
