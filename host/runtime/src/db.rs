@@ -183,6 +183,7 @@ impl Db {
             lasting: false,
             turn: None,
             wrote: false,
+            before: 0,
         })
     }
 
@@ -199,6 +200,7 @@ impl Db {
             return;
         }
         conn.turn = None;
+        conn.before = conn.conn.total_changes();
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         if idle.len() < IDLE_CONNECTIONS {
             idle.push(conn);
@@ -512,6 +514,10 @@ pub struct Pooled {
     turn: Option<tokio::sync::OwnedSemaphorePermit>,
     /// Whether it has run anything but reads ([`Pooled::wrote`]).
     wrote: bool,
+    /// Its count of changed rows when it last went back to the pool: what its
+    /// earlier borrowers did, which [`Pooled::last_write`] does not report as
+    /// the current one's.
+    before: u64,
 }
 
 /// A statement running on a [`Pooled`] connection: read its `rows`, then hand it
@@ -529,11 +535,20 @@ impl Pooled {
     }
 
     /// The rowid of this connection's last insert and the rows its last write
-    /// changed. A remote connection asks its server on the same stream (the
-    /// server-side connection), because the libSQL client does not record the
-    /// rowid of a statement whose rows it read; 0 for both if it cannot.
+    /// changed: 0 for both until its current borrower changes a row, as on a
+    /// new connection, whatever earlier borrowers did. (A borrower that has
+    /// changed rows but inserted none still sees an earlier borrower's rowid:
+    /// SQLite's rowid cannot be reset, and telling an insert of the same rowid
+    /// in another table from none is not possible.) A remote connection asks its
+    /// server on the same stream (the server-side connection), because the
+    /// libSQL client does not record the rowid of a statement whose rows it
+    /// read; 0 for both if it cannot. (One that wrote never goes back to the
+    /// pool, so its server-side state is its borrower's.)
     pub async fn last_write(&self) -> (i64, u64) {
         if self.local {
+            if self.conn.total_changes() == self.before {
+                return (0, 0);
+            }
             return (self.conn.last_insert_rowid(), self.conn.changes());
         }
         let asked = async {
@@ -962,6 +977,35 @@ mod tests {
         assert!(!lasting("CREATE TABLE kept (n INTEGER)"));
         assert!(!lasting("SELECT 'pragma'"));
         assert_eq!(read_all(&db, "SELECT COUNT(*) FROM t").await, 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_borrower_sees_only_its_own_last_insert_and_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
+            .await
+            .unwrap();
+        let mut conn = db.checkout().unwrap();
+        write(&db, &mut conn, "CREATE TABLE t (n INTEGER)")
+            .await
+            .unwrap();
+        write(&db, &mut conn, "INSERT INTO t VALUES (1), (2)")
+            .await
+            .unwrap();
+        assert_eq!(conn.last_write().await, (2, 2));
+        db.checkin(conn);
+
+        let mut conn = db.checkout().unwrap();
+        assert_eq!(conn.last_write().await, (0, 0), "an earlier borrower's");
+        write(&db, &mut conn, "UPDATE t SET n = 3 WHERE n = 1")
+            .await
+            .unwrap();
+        assert_eq!(conn.last_write().await.1, 1);
+        write(&db, &mut conn, "INSERT INTO t VALUES (4)")
+            .await
+            .unwrap();
+        assert_eq!(conn.last_write().await, (3, 1));
+        db.checkin(conn);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

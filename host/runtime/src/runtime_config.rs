@@ -196,7 +196,8 @@ fn parse_backend(
                     Duration::from_secs(1)
                 }
             };
-            let backend = url.map(|url| match string("replica_path", errors) {
+            let replica_path = string("replica_path", errors);
+            let backend = url.map(|url| match replica_path {
                 Some(p) => DbBackend::Replica {
                     url,
                     token,
@@ -305,11 +306,11 @@ mod tests {
     #[test]
     fn every_problem_is_reported() {
         let err = RuntimeConfig::parse(
-            "[[variables_provider]]\ntype = \"vault\"\n[[variables_provider]]\ntype = \"static\"\nvalus = {}\n[bogus]\n[sqlite_database.a]\ntype = \"libsql\"\nsync_interval = -1\n[key_value_store.b]\ntype = \"redis\"\n",
+            "[[variables_provider]]\ntype = \"vault\"\n[[variables_provider]]\ntype = \"static\"\nvalus = {}\n[bogus]\n[sqlite_database.a]\ntype = \"libsql\"\nsync_interval = -1\nreplica_path = 3\n[key_value_store.b]\ntype = \"redis\"\n",
             Path::new("."),
         )
         .unwrap_err();
-        assert_eq!(err.problems().len(), 7, "{err}");
+        assert_eq!(err.problems().len(), 8, "{err}");
     }
 
     #[test]
