@@ -642,7 +642,10 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
                 conn.wrote();
                 guest.wrote = true;
             }
-            if guest.wrote {
+            // One of two first statements that ran at once: the other's
+            // connection is kept already, and this one goes back to the pool
+            // only once its statement is done.
+            if guest.wrote && guest.pinned.is_none() {
                 guest.keep(conn);
                 None
             } else {
