@@ -757,6 +757,13 @@ pub struct DbGrants {
 mod tests {
     use super::*;
 
+    /// A database `t` on a file in `dir`.
+    async fn file_db(dir: &tempfile::TempDir) -> Db {
+        Db::open("t", &DbBackend::Local { path: None }, dir.path())
+            .await
+            .unwrap()
+    }
+
     async fn read_all(db: &Db, sql: &str) -> i64 {
         let mut conn = db.checkout().unwrap();
         let n = db
@@ -796,11 +803,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn writers_in_this_process_take_turns_until_their_transaction_ends() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Arc::new(
-            Db::open("t", &DbBackend::Local { path: None }, dir.path())
-                .await
-                .unwrap(),
-        );
+        let db = Arc::new(file_db(&dir).await);
         let mut first = db.checkout().unwrap();
         write(&db, &mut first, "CREATE TABLE t (n INTEGER)")
             .await
@@ -839,9 +842,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_file_another_process_holds_is_tried_again_until_it_is_free() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
-            .await
-            .unwrap();
+        let db = file_db(&dir).await;
         let mut conn = db.checkout().unwrap();
         write(&db, &mut conn, "CREATE TABLE t (n INTEGER)")
             .await
@@ -911,9 +912,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn no_other_database_can_be_attached() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
-            .await
-            .unwrap();
+        let db = file_db(&dir).await;
         let other = dir.path().join("other.db");
         for sql in [
             format!("ATTACH '{}' AS o", other.display()),
@@ -949,9 +948,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_connection_a_pragma_or_a_temporary_object_changed_is_not_pooled() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
-            .await
-            .unwrap();
+        let db = file_db(&dir).await;
         let mut conn = db.checkout().unwrap();
         write(&db, &mut conn, "CREATE TABLE t (n INTEGER)")
             .await
@@ -982,9 +979,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_borrower_sees_only_its_own_last_insert_and_changes() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
-            .await
-            .unwrap();
+        let db = file_db(&dir).await;
         let mut conn = db.checkout().unwrap();
         write(&db, &mut conn, "CREATE TABLE t (n INTEGER)")
             .await
@@ -1011,9 +1006,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn text_that_is_not_utf8_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
-            .await
-            .unwrap();
+        let db = file_db(&dir).await;
         let mut conn = db.checkout().unwrap();
         let mut running = conn
             .query("SELECT CAST(x'ff' AS TEXT) AS t, 'ok' AS u", Vec::new())
@@ -1032,9 +1025,7 @@ mod tests {
     async fn connections_read_through_a_memory_map_and_a_small_page_cache() {
         // The build's SQLite defaults (`LIBSQLITE3_FLAGS` in .cargo/config.toml).
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
-            .await
-            .unwrap();
+        let db = file_db(&dir).await;
         assert_eq!(read_all(&db, "PRAGMA mmap_size").await, 256 << 20);
         assert_eq!(read_all(&db, "PRAGMA cache_size").await, -512);
     }
@@ -1042,9 +1033,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_slow_read_runs_off_the_worker_until_its_runs_are_fast_again() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open("t", &DbBackend::Local { path: None }, dir.path())
-            .await
-            .unwrap();
+        let db = file_db(&dir).await;
         let fast = "SELECT 1";
         let slow = "SELECT COUNT(*) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT i FROM n)";
         assert_eq!(read_all(&db, fast).await, 1);
