@@ -163,9 +163,20 @@ async fn a_transaction_keeps_its_connection_until_it_ends() {
     let (status, body) = app.get("/app/sql-tx?db=orders&end=commit").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body, "inside=2 outside=0 after=2 rowid_is_last=true");
-    let (status, body) = app.get("/app/sql-tx?db=orders&end=rollback").await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body, "inside=2 outside=0 after=0 rowid_is_last=true");
+    for end in ["rollback", "abandon"] {
+        let (status, body) = app.get(&format!("/app/sql-tx?db=orders&end={end}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            body, "inside=2 outside=0 after=0 rowid_is_last=true",
+            "{end}"
+        );
+    }
+    assert_eq!(app.get("/app/sql-insert?db=orders&v=next").await.0, 200);
+    assert_eq!(
+        app.get("/app/sql-count?db=orders").await,
+        (200, "3 3".to_string()),
+        "the committed two and the next insert, none of the abandoned"
+    );
 }
 
 #[tokio::test]
@@ -347,7 +358,11 @@ async fn the_sqlite_and_key_value_interfaces_behave_the_same_on_a_remote_server_
             ),
             "{mode}"
         );
-        for (end, after) in [("commit", 2), ("rollback", 0)] {
+        // An abandoned transaction's connection is closed, not pooled: the
+        // libSQL client still says autocommit after a `BEGIN` over HTTP, and
+        // a later borrower's writes would join the transaction left open on
+        // the server, never to be committed.
+        for (end, after) in [("commit", 2), ("rollback", 0), ("abandon", 0)] {
             let (status, body) = app.get(&format!("/app/sql-tx?db=orders&end={end}")).await;
             assert_eq!(
                 (status, body),
@@ -368,7 +383,10 @@ async fn the_sqlite_and_key_value_interfaces_behave_the_same_on_a_remote_server_
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert_eq!(count, "52 52", "{mode}: the committed two and the fifty");
+        assert_eq!(
+            count, "52 52",
+            "{mode}: the committed two and the fifty, none of the abandoned"
+        );
     }
 }
 

@@ -257,22 +257,24 @@ pub async fn transaction(db: &str, end: &str) -> Reply {
             "CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, v TEXT NOT NULL)",
         )
         .await?;
-        let before = rows(&other, count).await?[0].get::<i64>(0).unwrap_or(-1);
+        // Read through `tx` before its transaction too: on an embedded
+        // replica that read runs on the replica's file, and the same read
+        // inside the transaction must not reuse it, or it misses the
+        // transaction's own rows.
+        let before = rows(&tx, count).await?[0].get::<i64>(0).unwrap_or(-1);
         rows(&tx, "BEGIN").await?;
         rows(&tx, "INSERT INTO items (v) VALUES ('in-tx-1')").await?;
         rows(&tx, "INSERT INTO items (v) VALUES ('in-tx-2')").await?;
         let rowid = tx.last_insert_rowid().await;
         let inside = rows(&tx, count).await?[0].get::<i64>(0).unwrap_or(-1) - before;
         let outside = rows(&other, count).await?[0].get::<i64>(0).unwrap_or(-1) - before;
-        rows(
-            &tx,
-            if end == "commit" {
-                "COMMIT"
-            } else {
-                "ROLLBACK"
-            },
-        )
-        .await?;
+        // `abandon` ends the request inside the transaction: dropping the
+        // connection must roll it back, and no later borrower may join it.
+        match end {
+            "commit" => drop(rows(&tx, "COMMIT").await?),
+            "abandon" => {}
+            _ => drop(rows(&tx, "ROLLBACK").await?),
+        }
         let after = rows(&other, count).await?[0].get::<i64>(0).unwrap_or(-1) - before;
         let id = rows(&other, "SELECT max(id) FROM items").await?[0]
             .get::<i64>(0)
