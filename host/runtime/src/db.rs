@@ -184,6 +184,7 @@ impl Db {
             turn: None,
             wrote: false,
             before: 0,
+            rowid_reset: None,
         })
     }
 
@@ -191,12 +192,19 @@ impl Db {
     /// transaction is dropped instead, which rolls the transaction back, and
     /// so is one that a pragma or a temporary object changed ([`lasting`]),
     /// which the next borrower, maybe another component, would inherit. So is
-    /// a connection to a server that has run anything but reads: the libSQL
-    /// client does not follow `BEGIN` through a query over HTTP (it still says
-    /// autocommit), so such a connection may hold an open transaction on the
-    /// server, which the next borrower's writes would join.
+    /// a connection to a server, or to a replica of one, that has run anything
+    /// but reads: the libSQL client does not follow `BEGIN` through a query
+    /// over HTTP (it still says autocommit), so such a connection may hold an
+    /// open transaction on the server, which the next borrower's writes would
+    /// join, and the server reports its last insert rowid to the next
+    /// borrower. On a file, a connection whose last insert rowid is not 0 goes
+    /// back with it set to 0 ([`Pooled::forget_rowid`]), or is dropped if that
+    /// fails.
     pub fn checkin(&self, mut conn: Pooled) {
-        if !conn.conn.is_autocommit() || (!self.local && conn.wrote) || conn.lasting {
+        if !conn.conn.is_autocommit() || (self.writers.is_none() && conn.wrote) || conn.lasting {
+            return;
+        }
+        if self.writers.is_some() && conn.conn.last_insert_rowid() != 0 && !conn.forget_rowid() {
             return;
         }
         conn.turn = None;
@@ -518,6 +526,9 @@ pub struct Pooled {
     /// earlier borrowers did, which [`Pooled::last_write`] does not report as
     /// the current one's.
     before: u64,
+    /// On a file, the insert that sets its last insert rowid back to 0
+    /// ([`Pooled::forget_rowid`]), once it has needed it.
+    rowid_reset: Option<libsql::Statement>,
 }
 
 /// A statement running on a [`Pooled`] connection: read its `rows`, then hand it
@@ -535,15 +546,14 @@ impl Pooled {
     }
 
     /// The rowid of this connection's last insert and the rows its last write
-    /// changed: 0 for both until its current borrower changes a row, as on a
-    /// new connection, whatever earlier borrowers did. (A borrower that has
-    /// changed rows but inserted none still sees an earlier borrower's rowid:
-    /// SQLite's rowid cannot be reset, and telling an insert of the same rowid
-    /// in another table from none is not possible.) A remote connection asks its
-    /// server on the same stream (the server-side connection), because the
-    /// libSQL client does not record the rowid of a statement whose rows it
-    /// read; 0 for both if it cannot. (One that wrote never goes back to the
-    /// pool, so its server-side state is its borrower's.)
+    /// changed: 0 for both until its current borrower changes a row, and the
+    /// rowid 0 until it inserts one, as on a new connection, whatever earlier
+    /// borrowers did. On a file the pool sets the rowid back to 0 between
+    /// borrowers ([`Pooled::forget_rowid`]); a connection to a server or a
+    /// replica that wrote never goes back to the pool. A remote connection
+    /// asks its server on the same stream (the server-side connection),
+    /// because the libSQL client does not record the rowid of a statement
+    /// whose rows it read; 0 for both if it cannot.
     pub async fn last_write(&self) -> (i64, u64) {
         if self.local {
             if self.conn.total_changes() == self.before {
@@ -616,6 +626,37 @@ impl Pooled {
             statements.truncate(STATEMENTS_PER_CONNECTION);
         }
         self.settle();
+    }
+
+    /// Sets its last insert rowid back to 0, as on a new connection, so that
+    /// its next borrower does not report this one's; for a file, whose
+    /// statements run on the calling thread and are done at their first poll.
+    /// SQLite has no statement that does it, and libSQL's connection does not
+    /// expose the C function that does (`sqlite3_set_last_insert_rowid`), but
+    /// an insert sets it: here, of rowid 0 into a table of this connection's
+    /// own in its temporary schema, which writes nothing to the file and
+    /// takes no lock on it. False if that did not work, and the connection
+    /// is not to be kept.
+    fn forget_rowid(&mut self) -> bool {
+        const CREATE: &str = "CREATE TEMP TABLE IF NOT EXISTS edgecart_rowid (x)";
+        const RESET: &str = "INSERT OR REPLACE INTO temp.edgecart_rowid (rowid) VALUES (0)";
+        let (conn, statement) = (&self.conn, &mut self.rowid_reset);
+        let reset = async {
+            let reset = match statement.take() {
+                Some(reset) => reset,
+                None => {
+                    conn.execute(CREATE, ()).await?;
+                    conn.prepare(RESET).await?
+                }
+            };
+            let done = reset.execute(()).await;
+            reset.reset();
+            *statement = Some(reset);
+            done.map(drop)
+        };
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let done = std::pin::pin!(reset).poll(&mut cx);
+        matches!(done, std::task::Poll::Ready(Ok(()))) && self.conn.last_insert_rowid() == 0
     }
 
     /// Whether a transaction is open on it.
@@ -988,14 +1029,24 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(conn.last_write().await, (2, 2));
+        // Another connection holds the file's write lock as this one goes
+        // back: setting its rowid back to 0 does not need the lock.
+        let other = db.database.connect().unwrap();
+        other.execute("BEGIN IMMEDIATE", ()).await.unwrap();
         db.checkin(conn);
+        other.execute("ROLLBACK", ()).await.unwrap();
+        assert_eq!(db.idle.lock().unwrap().len(), 1, "pooled, not dropped");
 
         let mut conn = db.checkout().unwrap();
         assert_eq!(conn.last_write().await, (0, 0), "an earlier borrower's");
         write(&db, &mut conn, "UPDATE t SET n = 3 WHERE n = 1")
             .await
             .unwrap();
-        assert_eq!(conn.last_write().await.1, 1);
+        assert_eq!(
+            conn.last_write().await,
+            (0, 1),
+            "changed a row, inserted none"
+        );
         write(&db, &mut conn, "INSERT INTO t VALUES (4)")
             .await
             .unwrap();

@@ -158,6 +158,26 @@ async fn two_hundred_concurrent_writers_lose_nothing() {
 }
 
 #[tokio::test]
+async fn last_insert_rowid_is_the_requests_own() {
+    let app = start(&[]).await;
+    for (v, rowid) in [("a", "1"), ("b", "2"), ("c", "3")] {
+        let url = format!("/app/sql-insert?db=orders&v={v}");
+        assert_eq!(app.get(&url).await, (200, rowid.to_string()));
+    }
+    // The next request runs on the pooled connection the inserts used (the
+    // pool hands out the one put back last), changes a row and inserts none:
+    // 0, as on the new connection Spin opens, not the earlier request's 3.
+    assert_eq!(
+        app.get("/app/sql-update?db=orders").await,
+        (200, "rowid=0 changes=1".to_string())
+    );
+    assert_eq!(
+        app.get("/app/sql-insert?db=orders&v=d").await,
+        (200, "4".to_string())
+    );
+}
+
+#[tokio::test]
 async fn a_transaction_keeps_its_connection_until_it_ends() {
     let app = start(&[]).await;
     let (status, body) = app.get("/app/sql-tx?db=orders&end=commit").await;
@@ -373,19 +393,27 @@ async fn the_sqlite_and_key_value_interfaces_behave_the_same_on_a_remote_server_
                 "{mode}"
             );
         }
+        // A connection that wrote is not pooled, so the server's connection
+        // behind it does not report its last insert to the next request.
+        assert_eq!(app.get("/app/sql-insert?db=orders&v=r").await.0, 200);
+        assert_eq!(
+            app.get("/app/sql-update?db=orders").await,
+            (200, "rowid=0 changes=1".to_string()),
+            "{mode}"
+        );
         let rowids = concurrent_inserts(&app, 50, "c").await;
         assert_eq!(rowids.len(), 50, "{mode}: one rowid per writer");
         let mut count = String::new();
         for _ in 0..50 {
             count = app.get("/app/sql-count?db=orders").await.1;
-            if count == "52 52" {
+            if count == "53 53" {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert_eq!(
-            count, "52 52",
-            "{mode}: the committed two and the fifty, none of the abandoned"
+            count, "53 53",
+            "{mode}: the committed two, the one updated and the fifty, none of the abandoned"
         );
     }
 }

@@ -211,6 +211,21 @@ pub async fn insert(db: &str, v: &str) -> Reply {
     }
 }
 
+/// Changes the newest row without inserting one: `last-insert-rowid` is 0,
+/// as on a new connection, whatever an earlier request inserted.
+pub async fn update(db: &str) -> Reply {
+    let conn = match Connection::open(db).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let sql = "UPDATE items SET v = v || '+' WHERE id = (SELECT MAX(id) FROM items)";
+    if let Err(e) = rows(&conn, sql).await {
+        return fail(e);
+    }
+    let (rowid, changes) = (conn.last_insert_rowid().await, conn.changes().await);
+    (StatusCode::OK, format!("rowid={rowid} changes={changes}"))
+}
+
 /// Runs `sql` on `conn` and reads every row.
 async fn rows(conn: &Connection, sql: &str) -> Result<Vec<spin_sdk::sqlite::RowResult>, String> {
     match conn.execute(sql, []).await {

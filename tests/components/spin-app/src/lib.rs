@@ -60,6 +60,7 @@ async fn handle(req: Request) -> impl IntoResponse {
             .await
         }
         "sql-insert" => data::insert(&db, query(&req, "v").unwrap_or_default()).await,
+        "sql-update" => data::update(&db).await,
         "sql-count" => data::count(&db).await,
         "sql-tx" => data::transaction(&db, query(&req, "end").unwrap_or("commit")).await,
         "kv" => data::key_value(query(&req, "store").unwrap_or("default")).await,
