@@ -143,18 +143,19 @@ impl Db {
 
     /// Waits for this process's turn to write when `access` may write and
     /// `conn` does not hold the turn already; it keeps it until it is out of
-    /// any transaction ([`Pooled::settle`]). A turn not given within SQLite's
+    /// any transaction and none of its writes still streams ([`Pooled::settle`],
+    /// [`StreamingWrite`]). A turn not given within SQLite's
     /// own busy timeout fails as SQLite would, with `SQLITE_BUSY`.
     pub async fn turn(&self, conn: &mut Pooled, access: Access) -> Result<(), libsql::Error> {
         let Some(writers) = &self.writers else {
             return Ok(());
         };
-        if access == Access::Read || conn.turn.is_some() {
+        if access == Access::Read || held(&conn.turn).permit.is_some() {
             return Ok(());
         }
         match tokio::time::timeout(BUSY_TIMEOUT, writers.clone().acquire_owned()).await {
             Ok(Ok(turn)) => {
-                conn.turn = Some(turn);
+                held(&conn.turn).permit = Some(turn);
                 Ok(())
             }
             _ => Err(libsql::Error::SqliteFailure(
@@ -181,7 +182,7 @@ impl Db {
             statements: self.writers.is_some().then(VecDeque::new),
             local: self.local,
             lasting: false,
-            turn: None,
+            turn: Arc::default(),
             wrote: false,
             before: 0,
             rowid_reset: None,
@@ -207,7 +208,9 @@ impl Db {
         if self.writers.is_some() && conn.conn.last_insert_rowid() != 0 && !conn.forget_rowid() {
             return;
         }
-        conn.turn = None;
+        // A write whose rows still stream keeps the turn it shares until it
+        // is done ([`StreamingWrite`]); the next borrower starts without one.
+        conn.turn = Arc::default();
         conn.before = conn.conn.total_changes();
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         if idle.len() < IDLE_CONNECTIONS {
@@ -518,8 +521,9 @@ pub struct Pooled {
     /// ([`lasting`]), so that it is closed instead of going back to the pool.
     lasting: bool,
     /// This process's turn to write, held from a write until the connection
-    /// is out of any transaction ([`Db::turn`]).
-    turn: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// is out of any transaction and no write's rows are still streaming
+    /// ([`Db::turn`], [`StreamingWrite`]).
+    turn: Arc<Mutex<Turn>>,
     /// Whether it has run anything but reads ([`Pooled::wrote`]).
     wrote: bool,
     /// Its count of changed rows when it last went back to the pool: what its
@@ -669,12 +673,64 @@ impl Pooled {
         self.wrote = true;
     }
 
-    /// Gives up the turn to write unless a transaction is open: called after
-    /// every statement, whether it succeeded or not.
+    /// Gives up the turn to write unless a transaction is open or a write's
+    /// rows are still streaming: called after every statement, whether it
+    /// succeeded or not.
     pub fn settle(&mut self) {
-        if self.conn.is_autocommit() {
-            self.turn = None;
+        held(&self.turn).settle(&self.conn);
+    }
+
+    /// Marks a write whose rows go on streaming after its connection is back
+    /// with its guest connection: the connection keeps its turn to write
+    /// until the returned value, dropped once the statement is done, says so.
+    pub fn streaming_write(&self) -> StreamingWrite {
+        held(&self.turn).streams += 1;
+        StreamingWrite {
+            turn: self.turn.clone(),
+            conn: self.conn.clone(),
         }
+    }
+}
+
+/// A connection's turn to write ([`Db::turn`]).
+#[derive(Default)]
+struct Turn {
+    permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// Writes of the connection whose rows are still streaming.
+    streams: usize,
+}
+
+impl Turn {
+    /// Gives the turn up when `conn` is out of any transaction and none of
+    /// its writes still streams.
+    fn settle(&mut self, conn: &libsql::Connection) {
+        if self.streams == 0 && conn.is_autocommit() {
+            self.permit = None;
+        }
+    }
+}
+
+fn held(turn: &Mutex<Turn>) -> std::sync::MutexGuard<'_, Turn> {
+    turn.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A write whose rows stream to a guest from another thread while its guest
+/// connection goes on ([`Pooled::streaming_write`]). SQLite commits a write
+/// outside a transaction when its statement is done, so the connection keeps
+/// its turn until then; dropped once the statement is, it gives the turn up
+/// unless a transaction is open or another write still streams. Otherwise
+/// the turn would wait for the guest connection's next statement, or for
+/// the guest to drop it, and other writers with it.
+pub struct StreamingWrite {
+    turn: Arc<Mutex<Turn>>,
+    conn: libsql::Connection,
+}
+
+impl Drop for StreamingWrite {
+    fn drop(&mut self) {
+        let mut turn = held(&self.turn);
+        turn.streams -= 1;
+        turn.settle(&self.conn);
     }
 }
 

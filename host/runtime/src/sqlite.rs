@@ -634,10 +634,12 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         // channel, which waits whenever the guest stops reading. For a guest
         // connection that has only read, the streaming thread owns the pooled
         // connection and returns it when done; one that has written keeps its
-        // connection, and the stream shares it (with its turn to write, given
-        // up after its next statement or when the guest drops it).
-        let streaming_owns = accessor.with(|mut store| {
-            let guest = connection(store.get().table, &rep).ok()?;
+        // connection, and the stream shares it, with its turn to write until
+        // the statement is done ([`crate::db::StreamingWrite`]).
+        let (streaming_owns, write) = accessor.with(|mut store| {
+            let Ok(guest) = connection(store.get().table, &rep) else {
+                return (None, None);
+            };
             if access == Access::Write {
                 conn.wrote();
                 guest.wrote = true;
@@ -646,10 +648,11 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
             // connection is kept already, and this one goes back to the pool
             // only once its statement is done.
             if guest.wrote && guest.pinned.is_none() {
+                let write = (access == Access::Write).then(|| conn.streaming_write());
                 guest.keep(conn);
-                None
+                (None, write)
             } else {
-                Some(conn)
+                (Some(conn), None)
             }
         });
         let (row_tx, row_rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
@@ -661,6 +664,7 @@ impl<T> s3::HostConnectionWithStore<T> for Sqlite {
         let handle = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
             let result = handle.block_on(stream_rest(rest, n, row_tx));
+            drop(write);
             if let Some(conn) = streaming_owns {
                 db.checkin(conn);
             }

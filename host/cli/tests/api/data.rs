@@ -117,6 +117,20 @@ async fn key_value_round_trips_and_lists_keys() {
     );
 }
 
+/// Asks `sql-count` on `orders` until it answers `expected` (at most `tries`
+/// times, `pause` apart); returns the last answer.
+async fn count_until(app: &TestApp, expected: &str, tries: u32, pause: Duration) -> String {
+    let mut count = String::new();
+    for _ in 0..tries {
+        count = app.get("/app/sql-count?db=orders").await.1;
+        if count == expected {
+            break;
+        }
+        tokio::time::sleep(pause).await;
+    }
+    count
+}
+
 /// Inserts `n` rows into `orders` at once, each by its own request (values
 /// `<prefix><i>`), and returns the rowids they answered. Every request must
 /// succeed, and none may surface a locked database.
@@ -175,6 +189,39 @@ async fn last_insert_rowid_is_the_requests_own() {
         app.get("/app/sql-insert?db=orders&v=d").await,
         (200, "4".to_string())
     );
+}
+
+#[tokio::test]
+async fn a_streamed_write_gives_up_its_turn_when_its_rows_are_read() {
+    let app = start(&[]).await;
+    assert_eq!(app.get("/app/sql-insert?db=orders&v=first").await.0, 200);
+    // A write whose 100 rows stream back, read to the end; then its
+    // connection stays open, idle, for 3 s.
+    let holder = {
+        let (client, url) = (
+            app.client.clone(),
+            app.url("/app/sql-returning?db=orders&n=100&hold_ms=3000"),
+        );
+        tokio::spawn(async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        })
+    };
+    // Its rows are committed once its statement is done.
+    assert_eq!(
+        count_until(&app, "101 2", 100, Duration::from_millis(20)).await,
+        "101 2",
+        "the first row and the hundred returned"
+    );
+    // Another writer goes at once instead of waiting for the idle connection.
+    let started = std::time::Instant::now();
+    assert_eq!(app.get("/app/sql-insert?db=orders&v=next").await.0, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(1) && !holder.is_finished(),
+        "the insert waited {:?} for the streamed write's connection",
+        started.elapsed()
+    );
+    assert_eq!(holder.await.unwrap(), (200, "returned=100".to_string()));
 }
 
 #[tokio::test]
@@ -403,16 +450,9 @@ async fn the_sqlite_and_key_value_interfaces_behave_the_same_on_a_remote_server_
         );
         let rowids = concurrent_inserts(&app, 50, "c").await;
         assert_eq!(rowids.len(), 50, "{mode}: one rowid per writer");
-        let mut count = String::new();
-        for _ in 0..50 {
-            count = app.get("/app/sql-count?db=orders").await.1;
-            if count == "53 53" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
         assert_eq!(
-            count, "53 53",
+            count_until(&app, "53 53", 50, Duration::from_millis(100)).await,
+            "53 53",
             "{mode}: the committed two, the one updated and the fifty, none of the abandoned"
         );
     }
@@ -442,13 +482,9 @@ async fn writes_through_a_remote_primary_are_read_from_an_embedded_replica() {
             .await;
         assert_eq!(status, 200, "{body}");
     }
-    let mut seen = String::new();
-    for _ in 0..50 {
-        seen = reader.get("/app/sql-count?db=orders").await.1;
-        if seen == "5 5" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(seen, "5 5", "the replica caught up with the primary");
+    assert_eq!(
+        count_until(&reader, "5 5", 50, Duration::from_millis(200)).await,
+        "5 5",
+        "the replica caught up with the primary"
+    );
 }

@@ -226,6 +226,32 @@ pub async fn update(db: &str) -> Reply {
     (StatusCode::OK, format!("rowid={rowid} changes={changes}"))
 }
 
+/// A write whose `n` rows stream back (`… RETURNING`, more rows than the
+/// host hands over whole), read to the end; then the connection stays open,
+/// idle, for `hold_ms` before the response.
+pub async fn returning(db: &str, n: i64, hold_ms: u64) -> Reply {
+    let conn = match Connection::open(db).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let create = "CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, v TEXT NOT NULL)";
+    let insert = format!(
+        "INSERT INTO items (v) SELECT 'returned' FROM \
+         (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n}) SELECT x FROM c) \
+         RETURNING id"
+    );
+    if let Err(e) = rows(&conn, create).await {
+        return fail(e);
+    }
+    let returned = match rows(&conn, &insert).await {
+        Ok(r) => r.len(),
+        Err(e) => return fail(e),
+    };
+    spin_sdk::wasip3::clocks::monotonic_clock::wait_for(hold_ms * 1_000_000).await;
+    drop(conn);
+    (StatusCode::OK, format!("returned={returned}"))
+}
+
 /// Runs `sql` on `conn` and reads every row.
 async fn rows(conn: &Connection, sql: &str) -> Result<Vec<spin_sdk::sqlite::RowResult>, String> {
     match conn.execute(sql, []).await {

@@ -61,6 +61,13 @@ async fn handle(req: Request) -> impl IntoResponse {
         }
         "sql-insert" => data::insert(&db, query(&req, "v").unwrap_or_default()).await,
         "sql-update" => data::update(&db).await,
+        "sql-returning" => {
+            let n = query(&req, "n").and_then(|v| v.parse().ok()).unwrap_or(100);
+            let hold_ms = query(&req, "hold_ms")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            data::returning(&db, n, hold_ms).await
+        }
         "sql-count" => data::count(&db).await,
         "sql-tx" => data::transaction(&db, query(&req, "end").unwrap_or("commit")).await,
         "kv" => data::key_value(query(&req, "store").unwrap_or("default")).await,
