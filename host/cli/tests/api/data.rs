@@ -139,15 +139,9 @@ async fn concurrent_inserts(
     n: usize,
     prefix: &str,
 ) -> std::collections::HashSet<String> {
-    let mut tasks = Vec::new();
-    for i in 0..n {
-        let client = app.client.clone();
-        let url = app.url(&format!("/app/sql-insert?db=orders&v={prefix}{i}"));
-        tasks.push(tokio::spawn(async move {
-            let r = client.get(url).send().await.unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
-        }));
-    }
+    let tasks: Vec<_> = (0..n)
+        .map(|i| app.spawn_get(&format!("/app/sql-insert?db=orders&v={prefix}{i}")))
+        .collect();
     let mut rowids = std::collections::HashSet::new();
     for t in tasks {
         let (status, body) = t.await.unwrap();
@@ -197,16 +191,7 @@ async fn a_streamed_write_gives_up_its_turn_when_its_rows_are_read() {
     assert_eq!(app.get("/app/sql-insert?db=orders&v=first").await.0, 200);
     // A write whose 100 rows stream back, read to the end; then its
     // connection stays open, idle, for 3 s.
-    let holder = {
-        let (client, url) = (
-            app.client.clone(),
-            app.url("/app/sql-returning?db=orders&n=100&hold_ms=3000"),
-        );
-        tokio::spawn(async move {
-            let r = client.get(url).send().await.unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
-        })
-    };
+    let holder = app.spawn_get("/app/sql-returning?db=orders&n=100&hold_ms=3000");
     // Its rows are committed once its statement is done.
     assert_eq!(
         count_until(&app, "101 2", 100, Duration::from_millis(20)).await,

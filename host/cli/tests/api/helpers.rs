@@ -94,6 +94,16 @@ impl TestApp {
         (status, r.text().await.expect("body"))
     }
 
+    /// `get` on a task of its own, for a request left in flight.
+    pub fn spawn_get(&self, path: &str) -> tokio::task::JoinHandle<(u16, String)> {
+        let (client, url) = (self.client.clone(), self.url(path));
+        tokio::spawn(async move {
+            let r = client.get(url).send().await.expect("request is answered");
+            let status = r.status().as_u16();
+            (status, r.text().await.expect("body"))
+        })
+    }
+
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         let (status, body) = self.get(path).await;
         assert_eq!(status, 200, "{path}: {body}");

@@ -181,14 +181,7 @@ async fn client_requests_wait_for_a_components_turn_and_chained_ones_never_do() 
 #[tokio::test]
 async fn sigterm_lets_an_in_flight_request_finish_then_exits_zero() {
     let app = spawn_app(APP, &[], &[]).await;
-    let in_flight = {
-        let client = app.client.clone();
-        let url = app.url("/sleep?ms=1500");
-        tokio::spawn(async move {
-            let r = client.get(url).send().await.unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
-        })
-    };
+    let in_flight = app.spawn_get("/sleep?ms=1500");
     tokio::time::sleep(Duration::from_millis(400)).await;
     let addr = app.addr;
     let status = tokio::task::spawn_blocking(move || app.terminate())
