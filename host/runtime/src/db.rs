@@ -1138,6 +1138,32 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_kept_statement_reads_its_bound_limit_when_it_runs() {
+        // Without the query planner stability guarantee (`LIBSQLITE3_FLAGS`),
+        // SQLite plans `LIMIT ?` for the value bound and prepares the statement
+        // again whenever it is bound: its program then holds that value as a
+        // constant (`Integer 7`) instead of reading the parameter (`Variable`).
+        let dir = tempfile::tempdir().unwrap();
+        let db = file_db(&dir).await;
+        let mut conn = db.checkout().unwrap();
+        let sql = "EXPLAIN SELECT 1 LIMIT ?";
+        for limit in [7, 9] {
+            let mut running = conn.query(sql, vec![limit.into()]).await.unwrap();
+            let mut program = Vec::new();
+            while let Some(row) = running.rows.next().await.unwrap() {
+                program.push((row.get::<String>(1).unwrap(), row.get::<i64>(2).unwrap()));
+            }
+            conn.finish(running);
+            assert!(
+                program.iter().any(|(op, _)| op == "Variable"),
+                "{program:?}"
+            );
+            assert!(!program.contains(&("Integer".into(), limit)), "{program:?}");
+        }
+        db.checkin(conn);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_slow_read_runs_off_the_worker_until_its_runs_are_fast_again() {
         let dir = tempfile::tempdir().unwrap();
         let db = file_db(&dir).await;
