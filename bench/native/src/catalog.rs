@@ -6,11 +6,11 @@
 //!
 //! The SQL text and the order of the statements are the component's, copied: the
 //! component's modules are bound to spin-sdk, so they cannot be linked here. The
-//! detail's response types (`detail.rs`), the in-stock facet arithmetic
-//! (`facets.rs`), the tag and option conditions (`filters.rs`) and the
-//! available-stock SQL (`stock.rs`) depend on serde or nothing and are compiled
-//! in unchanged. The
-//! benchmark runner compares both servers' answers before it measures them.
+//! response types of the detail and of a listing page (`detail.rs`, `page.rs`),
+//! the in-stock facet arithmetic (`facets.rs`), the tag and option conditions
+//! (`filters.rs`) and the available-stock SQL (`stock.rs`) depend on serde or
+//! nothing and are compiled in unchanged. The benchmark runner compares both
+//! servers' answers before it measures them.
 
 #[path = "../../../components/catalog/src/detail.rs"]
 mod detail;
@@ -18,6 +18,8 @@ mod detail;
 mod facets;
 #[path = "../../../components/catalog/src/filters.rs"]
 mod filters;
+#[path = "../../../components/catalog/src/page.rs"]
+mod page;
 #[path = "../../../components/catalog/src/stock.rs"]
 mod stock;
 
@@ -29,7 +31,9 @@ use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use detail::{Category, Columns, Product, parse_options};
+use page::{Page, Summary};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use stock::{AVAILABLE_SQL, OUT_OF_STOCK_SQL};
@@ -369,20 +373,18 @@ fn cursor(q: &Query) -> ApiResult<Option<Cursor>> {
         })
 }
 
-fn summary(r: &[libsql::Value]) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(r.int(0)));
-    m.insert("slug".into(), json!(r.text(1)));
-    m.insert("title".into(), json!(r.text(2)));
-    m.insert("price".into(), money(r.int(3)));
-    m.insert(
-        "category".into(),
-        match r.opt_int(5) {
-            Some(id) => json!({ "id": id, "slug": r.text(6), "name": r.text(7) }),
-            None => Value::Null,
-        },
+/// A page item from a row of the page query.
+fn summary(r: &[libsql::Value]) -> Summary {
+    let row = (
+        r.int(0),
+        r.text(1),
+        r.text(2),
+        r.int(3),
+        r.opt_int(5),
+        r.text(6),
+        r.text(7),
     );
-    m
+    Summary::new(row, CURRENCY)
 }
 
 /// `GET /api/catalog/products`: search, filters, facets and keyset pages.
@@ -485,24 +487,24 @@ pub async fn list(
     } else {
         None
     };
-    let mut items: Vec<Map<String, Value>> = rows.iter().map(|r| summary(r)).collect();
+    let mut items: Vec<Summary> = rows.iter().map(|r| summary(r)).collect();
     decorate(&conn, &mut items).await?;
     let (total, facets) = aggregates(&conn, &f).await?;
-    let body = json!({
-        "items": items,
-        "next_cursor": next_cursor,
-        "total": total,
-        "facets": facets,
-    });
+    let body = Page {
+        facets,
+        items,
+        next_cursor,
+        total,
+    };
     Ok(cached_json(&headers, &body, 30))
 }
 
 /// Adds `image`, `in_stock` and `tags` to page items.
-async fn decorate(conn: &libsql::Connection, items: &mut [Map<String, Value>]) -> ApiResult<()> {
+async fn decorate(conn: &libsql::Connection, items: &mut [Summary]) -> ApiResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = items.iter().filter_map(|i| i["id"].as_i64()).collect();
+    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
     let marks = vec!["?"; ids.len()].join(", ");
     let params = || ids.iter().map(|i| int(*i)).collect();
     let images = query(
@@ -528,39 +530,24 @@ async fn decorate(conn: &libsql::Connection, items: &mut [Map<String, Value>]) -
         params(),
     )
     .await?;
-    for item in items.iter_mut() {
-        let id = item["id"].as_i64().unwrap_or(0);
-        item.insert(
-            "image".into(),
-            images
-                .iter()
-                .find(|r| r.int(0) == id)
-                .map_or(Value::Null, |r| json!(r.text(1))),
-        );
-        item.insert(
-            "in_stock".into(),
-            json!(stock.iter().any(|r| r.int(0) == id)),
-        );
-        item.insert(
-            "tags".into(),
-            json!(
-                tags.iter()
-                    .filter(|r| r.int(0) == id)
-                    .map(|r| r.text(1))
-                    .collect::<Vec<_>>()
-            ),
-        );
-    }
+    let pair = |r: &Vec<libsql::Value>| (r.int(0), r.text(1));
+    page::decorate(
+        items,
+        images.iter().map(pair),
+        tags.iter().map(pair),
+        stock.iter().map(|r| r.int(0)),
+    );
     Ok(())
 }
 
 /// The listing's total and facets; with `in_stock=true`, those of every match
 /// less those of the matches out of stock (`search.rs`: `aggregates`).
-async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
-    let all = all_aggregates(conn, f).await?;
+async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
+    let (total, all) = all_aggregates(conn, f).await?;
     if !f.in_stock {
-        return Ok(all);
+        return Ok((total, all));
     }
+    let all: Value = serde_json::from_str(all.get()).map_err(ApiError::internal)?;
     let params: Vec<libsql::Value> = f.params.iter().chain(&f.params).cloned().collect();
     let rows = query(
         conn,
@@ -571,12 +558,18 @@ async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Va
     let Some(r) = rows.first() else {
         return Err(ApiError::internal("the listing aggregates returned no row"));
     };
-    Ok(facets::in_stock(all, (r.int(0), facets(r))))
+    let (total, facets) = facets::in_stock((total, all), (r.int(0), facets(r)));
+    Ok((total, raw(&facets)?))
+}
+
+/// Facets as JSON text (`search.rs`: `raw`).
+fn raw(facets: &Value) -> ApiResult<Box<RawValue>> {
+    serde_json::value::to_raw_value(facets).map_err(ApiError::internal)
 }
 
 /// Every match's total and facets, through `listing_aggregates` (`search.rs`:
 /// `all_aggregates`).
-async fn all_aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
+async fn all_aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
     let key = cache_key(f);
     let cached = query(
         conn,
@@ -587,11 +580,9 @@ async fn all_aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64
     .await?;
     let generation = cached.first().map_or(0, |r| r.int(0));
     if let Some(body) = cached.first().and_then(|r| r.opt_text(1))
-        && let Ok(Value::Array(pair)) = serde_json::from_str::<Value>(&body)
-        && let [Value::Number(total), facets] = &pair[..]
-        && let Some(total) = total.as_i64()
+        && let Ok(pair) = serde_json::from_str::<(i64, Box<RawValue>)>(&body)
     {
-        return Ok((total, facets.clone()));
+        return Ok(pair);
     }
     let (total, facets) = compute(conn, f).await?;
     if let Err(e) = query(
@@ -611,7 +602,7 @@ async fn all_aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64
     {
         eprintln!("native: listing aggregates not cached: {e:?}");
     }
-    Ok((total, facets))
+    Ok((total, raw(&facets)?))
 }
 
 fn cache_key(f: &Filter) -> String {

@@ -14,6 +14,7 @@ mod detail;
 mod facets;
 mod filters;
 mod input;
+mod page;
 mod products;
 mod reservations;
 mod schema;

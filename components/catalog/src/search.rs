@@ -15,7 +15,8 @@
 
 use crate::categories::DESCENDANTS;
 use crate::input::CURRENCY;
-use crate::products::{admin_viewer, money};
+use crate::page::{self, Page, Summary};
+use crate::products::admin_viewer;
 use crate::stock::{AVAILABLE_SQL, OUT_OF_STOCK_SQL};
 use crate::{facets, filters};
 use edgecart_kit::db::{Db, RowExt, int, text};
@@ -23,6 +24,7 @@ use edgecart_kit::http::{Ctx, Reply, cached_json, json};
 use edgecart_kit::paging;
 use edgecart_kit::{ApiError, ApiResult, now};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 use spin_sdk::http::StatusCode;
 use spin_sdk::sqlite::Value as Sql;
@@ -203,20 +205,18 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
     })
 }
 
-fn summary(r: &spin_sdk::sqlite::RowResult) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(r.int(0)));
-    m.insert("slug".into(), json!(r.text(1)));
-    m.insert("title".into(), json!(r.text(2)));
-    m.insert("price".into(), money(r.int(3)));
-    m.insert(
-        "category".into(),
-        match r.opt_int(5) {
-            Some(id) => json!({ "id": id, "slug": r.text(6), "name": r.text(7) }),
-            None => Value::Null,
-        },
+/// A page item from a row of the page query.
+fn summary(r: &spin_sdk::sqlite::RowResult) -> Summary {
+    let row = (
+        r.int(0),
+        r.text(1),
+        r.text(2),
+        r.int(3),
+        r.opt_int(5),
+        r.text(6),
+        r.text(7),
     );
-    m
+    Summary::new(row, CURRENCY)
 }
 
 /// `GET /products`.
@@ -313,15 +313,15 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     } else {
         None
     };
-    let mut items: Vec<Map<String, Value>> = rows.iter().map(summary).collect();
+    let mut items: Vec<Summary> = rows.iter().map(summary).collect();
     decorate(db, &mut items).await?;
     let (total, facets) = aggregates(db, &f).await?;
-    let body = json!({
-        "items": items,
-        "next_cursor": next_cursor,
-        "total": total,
-        "facets": facets,
-    });
+    let body = Page {
+        facets,
+        items,
+        next_cursor,
+        total,
+    };
     Ok(if is_admin {
         json(StatusCode::OK, &body)
     } else {
@@ -330,11 +330,11 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
 }
 
 /// Adds `image`, `in_stock` and `tags` to page items.
-async fn decorate(db: &Db, items: &mut [Map<String, Value>]) -> ApiResult<()> {
+async fn decorate(db: &Db, items: &mut [Summary]) -> ApiResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = items.iter().filter_map(|i| i["id"].as_i64()).collect();
+    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
     let marks = vec!["?"; ids.len()].join(", ");
     let params = || ids.iter().map(|i| int(*i));
     let images = db
@@ -358,40 +358,26 @@ async fn decorate(db: &Db, items: &mut [Map<String, Value>]) -> ApiResult<()> {
             params(),
         )
         .await?;
-    for item in items.iter_mut() {
-        let id = item["id"].as_i64().unwrap_or(0);
-        item.insert(
-            "image".into(),
-            images
-                .iter()
-                .find(|r| r.int(0) == id)
-                .map_or(Value::Null, |r| json!(r.text(1))),
-        );
-        item.insert(
-            "in_stock".into(),
-            json!(stock.iter().any(|r| r.int(0) == id)),
-        );
-        item.insert(
-            "tags".into(),
-            json!(
-                tags.iter()
-                    .filter(|r| r.int(0) == id)
-                    .map(|r| r.text(1))
-                    .collect::<Vec<_>>()
-            ),
-        );
-    }
+    let pair = |r: &spin_sdk::sqlite::RowResult| (r.int(0), r.text(1));
+    page::decorate(
+        items,
+        images.iter().map(pair),
+        tags.iter().map(pair),
+        stock.iter().map(|r| r.int(0)),
+    );
     Ok(())
 }
 
-/// The listing's total and facets. With `in_stock=true`, those of every match
-/// less those of the matches out of stock (`facets::in_stock`), which are few
-/// and computed each time.
-async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
-    let all = all_aggregates(db, f).await?;
+/// The listing's total and facets, as JSON text. With `in_stock=true`, those
+/// of every match less those of the matches out of stock (`facets::in_stock`),
+/// which are few and computed each time.
+async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
+    let (total, all) = all_aggregates(db, f).await?;
     if !f.in_stock {
-        return Ok(all);
+        return Ok((total, all));
     }
+    let all: Value = serde_json::from_str(all.get())
+        .map_err(|e| ApiError::internal(format!("the listing facets: {e}")))?;
     let params: Vec<Sql> = f.params.iter().chain(&f.params).cloned().collect();
     let rows = db
         .query(
@@ -402,14 +388,22 @@ async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
     let Some(r) = rows.first() else {
         return Err(ApiError::internal("the listing aggregates returned no row"));
     };
-    Ok(facets::in_stock(all, (r.int(0), facets(r))))
+    let (total, facets) = facets::in_stock((total, all), (r.int(0), facets(r)));
+    Ok((total, raw(&facets)?))
+}
+
+/// Facets as JSON text, to be written into a page unchanged.
+fn raw(facets: &Value) -> ApiResult<Box<RawValue>> {
+    serde_json::value::to_raw_value(facets)
+        .map_err(|e| ApiError::internal(format!("the listing facets: {e}")))
 }
 
 /// The total and facets of every match, stock aside: from `listing_aggregates`
 /// when an entry of the current catalog generation holds them, else computed
 /// and stored. Storing is best effort: a failed insert only means the next
-/// listing computes again.
-async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
+/// listing computes again. The facets stay the JSON text they are stored as:
+/// a page writes them out unchanged, so they are not parsed into a tree.
+async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
     let key = cache_key(f);
     let cached = db
         .query(
@@ -420,11 +414,9 @@ async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
         .await?;
     let generation = cached.first().map_or(0, |r| r.int(0));
     if let Some(body) = cached.first().and_then(|r| r.opt_text(1))
-        && let Ok(Value::Array(pair)) = serde_json::from_str::<Value>(&body)
-        && let [Value::Number(total), facets] = &pair[..]
-        && let Some(total) = total.as_i64()
+        && let Ok(pair) = serde_json::from_str::<(i64, Box<RawValue>)>(&body)
     {
-        return Ok((total, facets.clone()));
+        return Ok(pair);
     }
     let (total, facets) = compute(db, f).await?;
     if let Err(e) = db
@@ -444,7 +436,7 @@ async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Value)> {
     {
         eprintln!("catalog: listing aggregates not cached: {e:?}");
     }
-    Ok((total, facets))
+    Ok((total, raw(&facets)?))
 }
 
 /// The filter's SQL and parameters, which decide a listing's aggregates (sort,
