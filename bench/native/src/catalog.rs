@@ -434,23 +434,8 @@ pub async fn list(
         Sort::PriceAsc => ("min_price", "min_price ASC, id ASC", ">"),
         Sort::PriceDesc => ("min_price", "min_price DESC, id DESC", "<"),
     };
-    let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
-    let (rank, ranks) = if ranked {
-        (
-            "r.rank",
-            "JOIN (SELECT rowid AS id, bm25(products_fts, 10.0, 1.0) AS rank FROM products_fts
-                   WHERE products_fts MATCH ?) r ON r.id = p.id",
-        )
-    } else {
-        ("0.0", "")
-    };
-    let condition = f.page_condition(ranked);
     let mut params = f.params.clone();
-    let mut page_sql = format!(
-        "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
-                {rank} AS rank
-         FROM products p {ranks} LEFT JOIN categories c ON c.id = p.category_id WHERE {condition})"
-    );
+    let mut tail = String::new();
     if let Some(c) = &cursor {
         let key = match &c.key {
             Value::Number(n) if key_expr == "rank" => n.as_f64().map(libsql::Value::Real),
@@ -458,14 +443,37 @@ pub async fn list(
             _ => None,
         }
         .ok_or_else(invalid_cursor)?;
-        page_sql.push_str(&format!(
+        tail.push_str(&format!(
             " WHERE ({key_expr} {cmp} ? OR ({key_expr} = ? AND id {cmp} ?))"
         ));
         params.extend([key.clone(), key, int(c.id)]);
     }
-    page_sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
+    tail.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(int(i64::from(limit) + 1));
-    let rows = query(&conn, &page_sql, params).await?;
+    let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
+    let condition = f.page_condition(ranked);
+    // The kept ranks, else bm25 for every match and the ranks kept (`search.rs`).
+    let rows = match &f.fts {
+        Some(words) if ranked => {
+            let kept = filters::page(&filters::RANKED_KEPT, &condition, &tail);
+            let rows = query(&conn, &kept, params.clone()).await?;
+            if rows.is_empty() && !ranks_kept(&conn, words).await? {
+                keep_ranks(&conn, words).await;
+                let live = filters::page(&filters::RANKED_LIVE, &condition, &tail);
+                query(&conn, &live, params).await?
+            } else {
+                rows
+            }
+        }
+        _ => {
+            query(
+                &conn,
+                &filters::page(&filters::UNRANKED, &condition, &tail),
+                params,
+            )
+            .await?
+        }
+    };
     let more = rows.len() > limit as usize;
     let rows = &rows[..rows.len().min(limit as usize)];
     let next_cursor = if more {
@@ -497,6 +505,29 @@ pub async fn list(
         total,
     };
     Ok(cached_json(&headers, &body, 30))
+}
+
+/// Whether the ranks of `words` are kept (`search.rs`: `ranks_kept`).
+async fn ranks_kept(conn: &libsql::Connection, words: &str) -> ApiResult<bool> {
+    let rows = query(conn, filters::RANKS_KEPT, vec![text(words)]).await?;
+    Ok(rows.first().is_some_and(|r| r.int(0) == 1))
+}
+
+/// Keeps the ranks of `words` in one write transaction (`search.rs`:
+/// `keep_ranks`).
+async fn keep_ranks(conn: &libsql::Connection, words: &str) {
+    let kept = async {
+        query(conn, "BEGIN IMMEDIATE", vec![]).await?;
+        for sql in filters::KEEP_RANKS {
+            query(conn, sql, vec![text(words)]).await?;
+        }
+        query(conn, "COMMIT", vec![]).await
+    }
+    .await;
+    if let Err(e) = kept {
+        let _ = query(conn, "ROLLBACK", vec![]).await;
+        eprintln!("native: search ranks not kept: {e:?}");
+    }
 }
 
 /// Adds `image`, `in_stock` and `tags` to page items.

@@ -46,3 +46,72 @@ pub const MATCHED: &str =
 pub fn ranked_page(sql: &str) -> &str {
     sql.strip_prefix(MATCHED).unwrap_or(sql)
 }
+
+/// Where a page's rows come from: its tables, and its id and rank columns.
+pub struct Rows {
+    from: &'static str,
+    id: &'static str,
+    rank: &'static str,
+}
+
+/// The rows of a page not ranked by words.
+pub const UNRANKED: Rows = Rows {
+    from: "products p",
+    id: "p.id",
+    rank: "0.0",
+};
+
+/// The rows of a page ranked by the words, computing each match's rank:
+/// `bm25()` for every match of the words, before any other condition. Its one
+/// parameter is the words.
+pub const RANKED_LIVE: Rows = Rows {
+    from: "products p JOIN (SELECT rowid AS id, bm25(products_fts, 10.0, 1.0) AS rank FROM products_fts
+                   WHERE products_fts MATCH ?) r ON r.id = p.id",
+    id: "p.id",
+    rank: "r.rank",
+};
+
+/// The rows of a page ranked by the words from their kept ranks
+/// ([`KEEP_RANKS`]): read in rank order from the index and checked against
+/// the filter one by one until the page is full, with no `bm25()` and no
+/// sort. Only ranks of the current catalog generation are read, which are
+/// every match's or none (they are kept in one transaction). Its one
+/// parameter is the words, like [`RANKED_LIVE`]'s.
+pub const RANKED_KEPT: Rows = Rows {
+    from: "search_ranks r JOIN products p ON p.id = r.product_id
+                   AND r.query = ? AND r.generation = (SELECT n FROM catalog_generation)",
+    id: "r.product_id",
+    rank: "r.rank",
+};
+
+/// A page's statement: the `rows` that meet `condition` (the filter's, or
+/// [`ranked_page`]'s for ranked rows), as the page's columns, then `tail`
+/// (the cursor's condition, the order and the limit).
+pub fn page(rows: &Rows, condition: &str, tail: &str) -> String {
+    let Rows { from, id, rank } = rows;
+    format!(
+        "SELECT * FROM (SELECT {id} AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
+                {rank} AS rank
+         FROM {from} LEFT JOIN categories c ON c.id = p.category_id WHERE {condition}){tail}"
+    )
+}
+
+/// Whether the ranks of the words (the one parameter) are kept for the
+/// current catalog generation: one row, `1` if they are.
+pub const RANKS_KEPT: &str =
+    "SELECT EXISTS (SELECT 1 FROM search_rank_sets s JOIN catalog_generation g
+                   ON s.generation = g.n WHERE s.query = ?)";
+
+/// Keeps the ranks of every match of the words (the one parameter) for the
+/// current catalog generation, replacing those of an older one: three
+/// statements, run in one write transaction so a reader sees all of a set's
+/// ranks or none.
+pub const KEEP_RANKS: [&str; 3] = [
+    "DELETE FROM search_ranks WHERE query = ?1 AND generation < (SELECT n FROM catalog_generation)",
+    "INSERT OR IGNORE INTO search_ranks (query, generation, rank, product_id)
+     SELECT ?1, (SELECT n FROM catalog_generation), bm25(products_fts, 10.0, 1.0), rowid
+       FROM products_fts WHERE products_fts MATCH ?1",
+    "INSERT INTO search_rank_sets (query, generation, created_at)
+     SELECT ?1, n, unixepoch() FROM catalog_generation WHERE 1
+     ON CONFLICT (query) DO UPDATE SET generation = excluded.generation, created_at = excluded.created_at",
+];

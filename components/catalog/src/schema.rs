@@ -13,7 +13,9 @@
 //! options) advance `catalog_generation` in the writer's own transaction, and an
 //! entry is served only while its generation is the current one, so a cached
 //! aggregate is always exactly what the queries would return. Stock is not among
-//! those tables: filters on availability are never cached.
+//! those tables: filters on availability are never cached. `search_ranks`
+//! keeps the rank of every match of a search's words per catalog generation
+//! in the same way, so a page ranked by the words is read in rank order.
 
 use crate::stock::AVAILABLE_SQL;
 use edgecart_kit::ApiResult;
@@ -183,6 +185,34 @@ const MIGRATIONS: &[Migration] = &[Migration {
     statements: &[
         "CREATE INDEX products_category_status ON products(category_id, status)",
         "DROP INDEX products_category",
+    ],
+}, Migration {
+    // Searches ranked by their words read the ranks of every match, kept per
+    // words and catalog generation (`filters::KEEP_RANKS`), in order from the
+    // index, instead of running `bm25()` for every match and sorting. Ranks
+    // of an older generation are never read; a set's are replaced when its
+    // words are next searched, and past 128 sets the oldest go.
+    version: 7,
+    name: "search ranks kept per words and catalog generation",
+    statements: &[
+        "CREATE TABLE search_ranks (
+            query TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            rank REAL NOT NULL,
+            product_id INTEGER NOT NULL,
+            PRIMARY KEY (query, generation, rank, product_id)
+        ) WITHOUT ROWID",
+        "CREATE TABLE search_rank_sets (
+            query TEXT PRIMARY KEY,
+            generation INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        )",
+        "CREATE INDEX search_rank_sets_age ON search_rank_sets(created_at)",
+        "CREATE TRIGGER search_rank_sets_bound AFTER INSERT ON search_rank_sets
+         WHEN (SELECT COUNT(*) FROM search_rank_sets) > 128 BEGIN
+            DELETE FROM search_ranks WHERE query IN (SELECT query FROM search_rank_sets ORDER BY created_at LIMIT 16);
+            DELETE FROM search_rank_sets WHERE query IN (SELECT query FROM search_rank_sets ORDER BY created_at LIMIT 16);
+         END",
     ],
 }];
 

@@ -260,26 +260,8 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
         Sort::PriceAsc => ("min_price", "min_price ASC, id ASC", ">"),
         Sort::PriceDesc => ("min_price", "min_price DESC, id DESC", "<"),
     };
-    // bm25 comes from one FTS5 query joined by rowid: a correlated
-    // `MATCH ... AND rowid = p.id` per candidate re-ran the search for every
-    // matched product (about 100 ms for a common word at 10,000 products).
-    let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
-    let (rank, ranks) = if ranked {
-        (
-            "r.rank",
-            "JOIN (SELECT rowid AS id, bm25(products_fts, 10.0, 1.0) AS rank FROM products_fts
-                   WHERE products_fts MATCH ?) r ON r.id = p.id",
-        )
-    } else {
-        ("0.0", "")
-    };
-    let condition = f.page_condition(ranked);
     let mut params = f.params.clone();
-    let mut page_sql = format!(
-        "SELECT * FROM (SELECT p.id AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
-                {rank} AS rank
-         FROM products p {ranks} LEFT JOIN categories c ON c.id = p.category_id WHERE {condition})"
-    );
+    let mut tail = String::new();
     if let Some(c) = &cursor {
         let key = match &c.key {
             Value::Number(n) if key_expr == "rank" => n.as_f64().map(Sql::Real),
@@ -287,14 +269,40 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
             _ => None,
         }
         .ok_or_else(invalid_cursor)?;
-        page_sql.push_str(&format!(
+        tail.push_str(&format!(
             " WHERE ({key_expr} {cmp} ? OR ({key_expr} = ? AND id {cmp} ?))"
         ));
         params.extend([key.clone(), key, int(c.id)]);
     }
-    page_sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
+    tail.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(int(i64::from(limit) + 1));
-    let rows = db.query(&page_sql, params).await?;
+    let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
+    let condition = f.page_condition(ranked);
+    // A page ranked by the words reads their ranks as kept for the current
+    // catalog generation. When they are not kept, it keeps them for the next
+    // pages and ranks this one itself, with bm25 from one FTS5 query joined
+    // by rowid (a correlated `MATCH ... AND rowid = p.id` per candidate re-ran
+    // the search for every matched product).
+    let rows = match &f.fts {
+        Some(words) if ranked => {
+            let kept = filters::page(&filters::RANKED_KEPT, &condition, &tail);
+            let rows = db.query(&kept, params.clone()).await?;
+            if rows.is_empty() && !ranks_kept(db, words).await? {
+                keep_ranks(db, words).await;
+                let live = filters::page(&filters::RANKED_LIVE, &condition, &tail);
+                db.query(&live, params).await?
+            } else {
+                rows
+            }
+        }
+        _ => {
+            db.query(
+                &filters::page(&filters::UNRANKED, &condition, &tail),
+                params,
+            )
+            .await?
+        }
+    };
     let more = rows.len() > limit as usize;
     let rows = &rows[..rows.len().min(limit as usize)];
     let next_cursor = if more {
@@ -327,6 +335,30 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     } else {
         cached_json(ctx, &body, 30)
     })
+}
+
+/// Whether the ranks of every match of `words` are kept for the current
+/// catalog generation.
+async fn ranks_kept(db: &Db, words: &str) -> ApiResult<bool> {
+    let rows = db.query(filters::RANKS_KEPT, [text(words)]).await?;
+    Ok(rows.first().is_some_and(|r| r.int(0) == 1))
+}
+
+/// Keeps the ranks of every match of `words` for the current catalog
+/// generation ([`filters::KEEP_RANKS`]). Best effort, like the aggregates: if
+/// it fails, the next page ranks its matches itself again.
+async fn keep_ranks(db: &Db, words: &str) {
+    let kept = db
+        .transaction(async {
+            for sql in filters::KEEP_RANKS {
+                db.exec(sql, [text(words)]).await?;
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = kept {
+        eprintln!("catalog: search ranks not kept: {e:?}");
+    }
 }
 
 /// Adds `image`, `in_stock` and `tags` to page items.

@@ -497,6 +497,37 @@ async fn search_ranks_title_matches_first_matches_prefixes_and_tolerates_any_tex
         titles(&app.get_json("/api/catalog/products?q=steel").await),
         ["Steel Cup"]
     );
+
+    // The second search for the same words reads the ranks the first kept;
+    // a catalog write makes them stale, and the next search ranks again.
+    assert_eq!(
+        titles(&app.get_json("/api/catalog/products?q=shirt").await),
+        ["Linen Shirt", "Cotton Tee"],
+        "served from the kept ranks"
+    );
+    let mut oxford = simple("Oxford Shirt", "SHIRT-10", 5200, 1);
+    oxford["description"] = json!("A shirt, a shirt, a shirt.");
+    create(&app, &admin, oxford).await;
+    assert_eq!(
+        titles(&app.get_json("/api/catalog/products?q=shirt").await),
+        ["Oxford Shirt", "Linen Shirt", "Cotton Tee"],
+        "ranks kept before a new product are not served after it"
+    );
+    let first = app.get_json("/api/catalog/products?q=shirt&limit=1").await;
+    let second = app
+        .get_json(&format!(
+            "/api/catalog/products?q=shirt&limit=1&cursor={}",
+            first["next_cursor"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        (titles(&first), titles(&second)),
+        (
+            vec!["Oxford Shirt".to_string()],
+            vec!["Linen Shirt".to_string()]
+        ),
+        "pages from the kept ranks follow the cursor"
+    );
 }
 
 #[tokio::test]
