@@ -46,6 +46,14 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_BUSY_PAUSE: Duration = Duration::from_millis(100);
 /// Idle connections kept per database.
 const IDLE_CONNECTIONS: usize = 8;
+/// How long a connection to a server stays in the pool: a libSQL server
+/// closes a stream that has been idle for 10 s (`STREAM_EXPIRED`), and the
+/// client would fail its next statement rather than open another.
+const SERVER_IDLE: Duration = Duration::from_secs(5);
+/// Connections of a replica that write through its primary at once: each
+/// holds a connection on the primary, which a libSQL server keeps for 30 s
+/// after its last use and allows 128 of, for all its clients together.
+const PRIMARY_SESSIONS: usize = 8;
 /// Prepared statements kept per connection, most recently used first.
 const STATEMENTS_PER_CONNECTION: usize = 32;
 /// A statement whose recent runs average more than this ([`Cost`]) runs off
@@ -75,6 +83,31 @@ pub struct Db {
     /// documentation); `None` for a server or a replica, whose writes the
     /// server orders.
     writers: Option<Arc<tokio::sync::Semaphore>>,
+    /// For a replica, the connections that write through its primary.
+    primary: Option<Primary>,
+}
+
+/// Sets the last insert rowid of a replica's connection on the primary back
+/// to 0. A replica runs no temporary table on the primary, so the insert goes
+/// into a table created and dropped by a rollback, which keeps the rowid.
+const PRIMARY_ROWID_RESET: &str = "BEGIN;
+    CREATE TABLE edgecart_rowid_reset_5f1c (x);
+    INSERT INTO edgecart_rowid_reset_5f1c (rowid) VALUES (0);
+    ROLLBACK";
+
+/// The connections of a replica that write through its primary ([`Db::turn`]).
+/// The libSQL client gives each connection its own connection on the primary,
+/// which the server keeps for 30 s after its last use and never hears is
+/// closed: a replica that opened one per write left a connection on the
+/// primary for each, and a burst of writes used up the server's 128 (`Timed
+/// out while opening database connection`, for every client of the server).
+/// So a replica writes on at most [`PRIMARY_SESSIONS`] connections, kept
+/// open and reused.
+struct Primary {
+    /// One per connection writing now.
+    slots: Arc<tokio::sync::Semaphore>,
+    /// Those not writing now.
+    idle: Mutex<Vec<Pooled>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -138,6 +171,10 @@ impl Db {
             idle: Mutex::new(Vec::new()),
             slow: Mutex::new(HashMap::new()),
             writers: file.then(|| Arc::new(tokio::sync::Semaphore::new(1))),
+            primary: matches!(backend, DbBackend::Replica { .. }).then(|| Primary {
+                slots: Arc::new(tokio::sync::Semaphore::new(PRIMARY_SESSIONS)),
+                idle: Mutex::new(Vec::new()),
+            }),
         })
     }
 
@@ -146,11 +183,21 @@ impl Db {
     /// any transaction and none of its writes still streams ([`Pooled::settle`],
     /// [`StreamingWrite`]). A turn not given within SQLite's
     /// own busy timeout fails as SQLite would, with `SQLITE_BUSY`.
+    ///
+    /// On a replica, a statement that may write runs on one of the
+    /// connections that write through the primary ([`Primary`]): `conn` is
+    /// swapped for an idle one, or becomes one itself when there is none.
     pub async fn turn(&self, conn: &mut Pooled, access: Access) -> Result<(), libsql::Error> {
+        if access == Access::Read {
+            return Ok(());
+        }
+        if let Some(primary) = &self.primary {
+            return self.primary_session(primary, conn).await;
+        }
         let Some(writers) = &self.writers else {
             return Ok(());
         };
-        if access == Access::Read || held(&conn.turn).permit.is_some() {
+        if held(&conn.turn).permit.is_some() {
             return Ok(());
         }
         match tokio::time::timeout(BUSY_TIMEOUT, writers.clone().acquire_owned()).await {
@@ -169,9 +216,63 @@ impl Db {
         }
     }
 
-    /// A connection from the idle pool, or a new one.
+    /// Makes `conn` one of the replica's connections that write through its
+    /// primary, unless it is one already ([`Primary`]). A connection whose
+    /// last writer inserted a row first sets its last insert rowid back to 0
+    /// on the primary, which reports it after every statement, as a file's
+    /// pooled connections do ([`Pooled::forget_rowid`]).
+    async fn primary_session(
+        &self,
+        primary: &Primary,
+        conn: &mut Pooled,
+    ) -> Result<(), libsql::Error> {
+        if conn.session.is_some() {
+            return Ok(());
+        }
+        let Ok(Ok(slot)) =
+            tokio::time::timeout(BUSY_TIMEOUT, primary.slots.clone().acquire_owned()).await
+        else {
+            return Err(libsql::Error::SqliteFailure(
+                SQLITE_BUSY,
+                format!(
+                    "database is locked: {PRIMARY_SESSIONS} connections wrote to the primary of `{}` for {} s",
+                    self.label,
+                    BUSY_TIMEOUT.as_secs()
+                ),
+            ));
+        };
+        let idle = primary.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        if let Some(mut writer) = idle {
+            let reset = writer.conn.last_insert_rowid() == 0
+                || writer.conn.execute_batch(PRIMARY_ROWID_RESET).await.is_ok();
+            if reset {
+                writer.before = writer.conn.total_changes();
+                let unused = std::mem::replace(conn, writer);
+                self.checkin(unused);
+            } else {
+                // Dropped, with whatever the batch left open; `conn` takes its place.
+                let _ = writer.conn.execute("ROLLBACK", ()).await;
+            }
+        }
+        conn.session = Some(slot);
+        Ok(())
+    }
+
+    /// A connection from the idle pool, or a new one. A connection to a
+    /// server that has been idle for [`SERVER_IDLE`] is closed instead, and
+    /// so are those idle for longer.
     pub fn checkout(&self) -> Result<Pooled, libsql::Error> {
-        if let Some(c) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+        let kept = {
+            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+            match idle.pop() {
+                Some(c) if !self.local && c.since.elapsed() >= SERVER_IDLE => {
+                    idle.clear();
+                    None
+                }
+                kept => kept,
+            }
+        };
+        if let Some(c) = kept {
             return Ok(c);
         }
         // No busy handler: a statement that finds the file locked by another
@@ -186,6 +287,8 @@ impl Db {
             wrote: false,
             before: 0,
             rowid_reset: None,
+            since: std::time::Instant::now(),
+            session: None,
         })
     }
 
@@ -193,16 +296,28 @@ impl Db {
     /// transaction is dropped instead, which rolls the transaction back, and
     /// so is one that a pragma or a temporary object changed ([`lasting`]),
     /// which the next borrower, maybe another component, would inherit. So is
-    /// a connection to a server, or to a replica of one, that has run anything
-    /// but reads: the libSQL client does not follow `BEGIN` through a query
+    /// a connection to a server that has run anything but reads: the libSQL
+    /// client does not follow `BEGIN` through a query
     /// over HTTP (it still says autocommit), so such a connection may hold an
     /// open transaction on the server, which the next borrower's writes would
     /// join, and the server reports its last insert rowid to the next
     /// borrower. On a file, a connection whose last insert rowid is not 0 goes
     /// back with it set to 0 ([`Pooled::forget_rowid`]), or is dropped if that
-    /// fails.
+    /// fails. A replica's connection that writes through its primary goes back
+    /// to those ([`Primary`]); it knows its transaction state, which the
+    /// primary reports after every statement.
     pub fn checkin(&self, mut conn: Pooled) {
-        if !conn.conn.is_autocommit() || (self.writers.is_none() && conn.wrote) || conn.lasting {
+        if !conn.conn.is_autocommit() || conn.lasting {
+            return;
+        }
+        if let (Some(primary), Some(slot)) = (&self.primary, conn.session.take()) {
+            let mut idle = primary.idle.lock().unwrap_or_else(|p| p.into_inner());
+            idle.push(conn);
+            drop(idle);
+            drop(slot);
+            return;
+        }
+        if self.writers.is_none() && conn.wrote {
             return;
         }
         if self.writers.is_some() && conn.conn.last_insert_rowid() != 0 && !conn.forget_rowid() {
@@ -212,6 +327,7 @@ impl Db {
         // is done ([`StreamingWrite`]); the next borrower starts without one.
         conn.turn = Arc::default();
         conn.before = conn.conn.total_changes();
+        conn.since = std::time::Instant::now();
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         if idle.len() < IDLE_CONNECTIONS {
             idle.push(conn);
@@ -533,6 +649,11 @@ pub struct Pooled {
     /// On a file, the insert that sets its last insert rowid back to 0
     /// ([`Pooled::forget_rowid`]), once it has needed it.
     rowid_reset: Option<libsql::Statement>,
+    /// When it last went back to the pool ([`SERVER_IDLE`]).
+    since: std::time::Instant,
+    /// On a replica, its place among the connections writing through the
+    /// primary, while it is one of them ([`Primary`]).
+    session: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// A statement running on a [`Pooled`] connection: read its `rows`, then hand it

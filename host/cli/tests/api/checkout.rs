@@ -520,6 +520,14 @@ async fn the_shop_takes_an_order_with_every_database_on_a_libsql_server() {
         let found = app.get_json("/api/catalog/products?q=REMOTE").await;
         assert_eq!(found["items"][0]["id"], product_id, "{mode}: {found}");
         assert_eq!(found["total"], 1, "{mode}: {found}");
+        // The first search kept its ranks on the server; once a replica has
+        // synced them, the same search reads them there.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_eq!(
+            app.get_json("/api/catalog/products?q=REMOTE").await,
+            found,
+            "{mode}: a search read from the kept ranks"
+        );
         let ann = app.customer_token("ann@example.com").await;
         add(&app, &ann, variant, 2).await;
         let placed = checkout(&app, &ann, "remote-1", "pm_card_visa").await;

@@ -433,13 +433,22 @@ async fn the_sqlite_and_key_value_interfaces_behave_the_same_on_a_remote_server_
             (200, "rowid=0 changes=1".to_string()),
             "{mode}"
         );
-        let rowids = concurrent_inserts(&app, 50, "c").await;
-        assert_eq!(rowids.len(), 50, "{mode}: one rowid per writer");
+        let rowids = concurrent_inserts(&app, 200, "c").await;
+        assert_eq!(rowids.len(), 200, "{mode}: one rowid per writer");
         assert_eq!(
-            count_until(&app, "53 53", 50, Duration::from_millis(100)).await,
-            "53 53",
-            "{mode}: the committed two, the one updated and the fifty, none of the abandoned"
+            count_until(&app, "203 203", 50, Duration::from_millis(100)).await,
+            "203 203",
+            "{mode}: the committed two, the one updated and the two hundred, none of the abandoned"
         );
+        if !replica {
+            // The server closes a stream idle for 10 s, pooled connections' too.
+            tokio::time::sleep(Duration::from_secs(12)).await;
+            assert_eq!(
+                app.get("/app/sql-count?db=orders").await,
+                (200, "203 203".to_string()),
+                "{mode}: a pooled connection idle for longer than the server keeps its stream"
+            );
+        }
     }
 }
 
