@@ -23,7 +23,7 @@ mod page;
 #[path = "../../../components/catalog/src/stock.rs"]
 mod stock;
 
-use crate::db::{Pool, RowExt, int, now, query, text};
+use crate::db::{Pool, Row, RowExt, int, now, query, text};
 use crate::http::{ApiError, ApiResult, Query, anonymous, cached_json};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -452,17 +452,19 @@ pub async fn list(
     params.push(int(i64::from(limit) + 1));
     let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
     let condition = f.page_condition(ranked);
-    // The kept ranks, else bm25 for every match and the ranks kept (`search.rs`).
+    // The kept ranks, else the ranks kept and the page read from them, else
+    // bm25 for every match (`search.rs`).
     let rows = match &f.fts {
         Some(words) if ranked => {
             let kept = filters::page(&filters::RANKED_KEPT, &condition, &tail);
             let rows = query(&conn, &kept, params.clone()).await?;
-            if rows.is_empty() && !ranks_kept(&conn, words).await? {
-                keep_ranks(&conn, words).await;
+            if !rows.is_empty() || ranks_kept(&conn, words).await? {
+                rows
+            } else if let Some(rows) = keep_ranks(&conn, words, &kept, &params).await {
+                rows
+            } else {
                 let live = filters::page(&filters::RANKED_LIVE, &condition, &tail);
                 query(&conn, &live, params).await?
-            } else {
-                rows
             }
         }
         _ => {
@@ -513,21 +515,29 @@ async fn ranks_kept(conn: &libsql::Connection, words: &str) -> ApiResult<bool> {
     Ok(rows.first().is_some_and(|r| r.int(0) == 1))
 }
 
-/// Keeps the ranks of `words` in one write transaction (`search.rs`:
-/// `keep_ranks`).
-async fn keep_ranks(conn: &libsql::Connection, words: &str) {
-    let kept = async {
+/// Keeps the ranks of `words` and reads the page `kept` from them in one
+/// write transaction (`search.rs`: `keep_ranks`).
+async fn keep_ranks(
+    conn: &libsql::Connection,
+    words: &str,
+    kept: &str,
+    params: &[libsql::Value],
+) -> Option<Vec<Row>> {
+    let page = async {
         query(conn, "BEGIN IMMEDIATE", vec![]).await?;
         for sql in filters::KEEP_RANKS {
             query(conn, sql, vec![text(words)]).await?;
         }
-        query(conn, "COMMIT", vec![]).await
+        let page = query(conn, kept, params.to_vec()).await?;
+        query(conn, "COMMIT", vec![]).await?;
+        Ok::<_, ApiError>(page)
     }
     .await;
-    if let Err(e) = kept {
+    if page.is_err() {
         let _ = query(conn, "ROLLBACK", vec![]).await;
-        eprintln!("native: search ranks not kept: {e:?}");
     }
+    page.inspect_err(|e| eprintln!("native: search ranks not kept: {e:?}"))
+        .ok()
 }
 
 /// Adds `image`, `in_stock` and `tags` to page items.

@@ -279,20 +279,22 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
     let condition = f.page_condition(ranked);
     // A page ranked by the words reads their ranks as kept for the current
-    // catalog generation. When they are not kept, it keeps them for the next
-    // pages and ranks this one itself, with bm25 from one FTS5 query joined
-    // by rowid (a correlated `MATCH ... AND rowid = p.id` per candidate re-ran
-    // the search for every matched product).
+    // catalog generation. When they are not kept, it keeps them and reads the
+    // page from them in the same transaction. If keeping fails, it ranks this
+    // page itself, with bm25 from one FTS5 query joined by rowid (a correlated
+    // `MATCH ... AND rowid = p.id` per candidate re-ran the search for every
+    // matched product).
     let rows = match &f.fts {
         Some(words) if ranked => {
             let kept = filters::page(&filters::RANKED_KEPT, &condition, &tail);
             let rows = db.query(&kept, params.clone()).await?;
-            if rows.is_empty() && !ranks_kept(db, words).await? {
-                keep_ranks(db, words).await;
+            if !rows.is_empty() || ranks_kept(db, words).await? {
+                rows
+            } else if let Some(rows) = keep_ranks(db, words, &kept, &params).await {
+                rows
+            } else {
                 let live = filters::page(&filters::RANKED_LIVE, &condition, &tail);
                 db.query(&live, params).await?
-            } else {
-                rows
             }
         }
         _ => {
@@ -345,20 +347,26 @@ async fn ranks_kept(db: &Db, words: &str) -> ApiResult<bool> {
 }
 
 /// Keeps the ranks of every match of `words` for the current catalog
-/// generation ([`filters::KEEP_RANKS`]). Best effort, like the aggregates: if
-/// it fails, the next page ranks its matches itself again.
-async fn keep_ranks(db: &Db, words: &str) {
-    let kept = db
+/// generation ([`filters::KEEP_RANKS`]), and reads the page `kept` (with
+/// `params`) from them in the same transaction, whose write lock holds the
+/// generation still. Best effort, like the aggregates: `None` if it failed,
+/// and the caller ranks the page itself.
+async fn keep_ranks(
+    db: &Db,
+    words: &str,
+    kept: &str,
+    params: &[Sql],
+) -> Option<Vec<spin_sdk::sqlite::RowResult>> {
+    let page = db
         .transaction(async {
             for sql in filters::KEEP_RANKS {
                 db.exec(sql, [text(words)]).await?;
             }
-            Ok(())
+            db.query(kept, params.iter().cloned()).await
         })
         .await;
-    if let Err(e) = kept {
-        eprintln!("catalog: search ranks not kept: {e:?}");
-    }
+    page.inspect_err(|e| eprintln!("catalog: search ranks not kept: {e:?}"))
+        .ok()
 }
 
 /// Adds `image`, `in_stock` and `tags` to page items.
