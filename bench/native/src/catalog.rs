@@ -255,7 +255,7 @@ async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
     }
     let fts = fts_query(words);
     let status = if fts.is_some() {
-        "+p.status"
+        filters::MATCHED_STATUS
     } else {
         "p.status"
     };
@@ -451,7 +451,16 @@ pub async fn list(
     tail.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(int(i64::from(limit) + 1));
     let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
-    let condition = f.page_condition(ranked);
+    let (total, facets) = aggregates(&conn, &f).await?;
+    let mut condition = f.page_condition(ranked);
+    // A first page of common words in the sort's index order (`search.rs`).
+    if f.fts.is_some() && !ranked && cursor.is_none() {
+        let rows = query(&conn, "SELECT MAX(id) FROM products", vec![]).await?;
+        let products = rows.first().map_or(0, |r| r.int(0));
+        if filters::index_order_pays(total, i64::from(limit) + 1, products) {
+            condition = filters::in_index_order(&condition);
+        }
+    }
     // The kept ranks, else the ranks kept and the page read from them, else
     // bm25 for every match (`search.rs`).
     let rows = match &f.fts {
@@ -499,7 +508,6 @@ pub async fn list(
     };
     let mut items: Vec<Summary> = rows.iter().map(|r| summary(r)).collect();
     decorate(&conn, &mut items).await?;
-    let (total, facets) = aggregates(&conn, &f).await?;
     let body = Page {
         facets,
         items,

@@ -37,6 +37,32 @@ pub fn option(searching: bool) -> &'static str {
 pub const MATCHED: &str =
     "p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?) AND ";
 
+/// The status term of a filter with search words: the `+` keeps SQLite from
+/// walking the status index (`products_newest`, `products_price`), which
+/// nearly every product shares, and has it probe each match instead, then sort
+/// them ([`in_index_order`] takes it off).
+pub const MATCHED_STATUS: &str = "+p.status";
+
+/// A filter's condition for a page with search words that is read in the
+/// order of its sort's index, each product checked against the matches,
+/// until the page is full. For a word that matches one product in ten, a page
+/// sorted by newest or price reads about ten times its size from the index
+/// instead of sorting every match: natively 0.22-0.26 ms instead of 0.47-0.92
+/// for 823-1,031 matches among 10,216 products. For a rare word it would read
+/// the whole index (about 1 ms), so [`index_order_pays`] decides.
+pub fn in_index_order(condition: &str) -> String {
+    condition.replacen(MATCHED_STATUS, "p.status", 1)
+}
+
+/// Whether a page of `rows` rows sorted by newest or price, of a search with
+/// `total` matches among at most `products` products, is cheaper read in index
+/// order ([`in_index_order`]): it then reads about `rows * products / total`
+/// index entries at about 0.1 us each, against about 0.5 us per match to look
+/// up and sort them all.
+pub fn index_order_pays(total: i64, rows: i64, products: i64) -> bool {
+    total > 0 && total.saturating_mul(total).saturating_mul(5) >= rows.saturating_mul(products)
+}
+
 /// A filter's condition for a page that joins the full-text matches for
 /// their rank: that join already limits the page to the matches, so the
 /// words' leading condition is left out instead of matching the words a

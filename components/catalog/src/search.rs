@@ -115,11 +115,8 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
         return Err(bad("q", "must be at most 200 characters"));
     }
     let fts = fts_query(q);
-    // With search words the FTS match drives the query: the `+` keeps SQLite
-    // from walking the status index, which nearly every product shares, and
-    // probing each product against the matches instead.
     let status = if fts.is_some() {
-        "+p.status"
+        filters::MATCHED_STATUS
     } else {
         "p.status"
     };
@@ -277,7 +274,18 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     tail.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(int(i64::from(limit) + 1));
     let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
-    let condition = f.page_condition(ranked);
+    let (total, facets) = aggregates(db, &f).await?;
+    let mut condition = f.page_condition(ranked);
+    // A first page sorted by newest or price, of words that match many
+    // products, reads the sort's index in order (a later page would read it
+    // from its start too).
+    if f.fts.is_some() && !ranked && cursor.is_none() {
+        let rows = db.query("SELECT MAX(id) FROM products", []).await?;
+        let products = rows.first().map_or(0, |r| r.int(0));
+        if filters::index_order_pays(total, i64::from(limit) + 1, products) {
+            condition = filters::in_index_order(&condition);
+        }
+    }
     // A page ranked by the words reads their ranks as kept for the current
     // catalog generation. When they are not kept, it keeps them and reads the
     // page from them in the same transaction. If keeping fails, it ranks this
@@ -325,7 +333,6 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     };
     let mut items: Vec<Summary> = rows.iter().map(summary).collect();
     decorate(db, &mut items).await?;
-    let (total, facets) = aggregates(db, &f).await?;
     let body = Page {
         facets,
         items,

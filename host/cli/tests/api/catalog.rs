@@ -680,6 +680,42 @@ async fn filters_and_facets_agree_with_a_brute_force_count() {
             "price facet for {query}"
         );
     }
+    // A first page sorted by newest or price, of words that match most
+    // products, is read in the sort's index order; of words that match few,
+    // by sorting the matches (`filters::index_order_pays`). Both are in the
+    // brute-force order (the items were created one after another, so newest
+    // is by id).
+    let few: Keep =
+        Box::new(|i| i.tags.contains(&"eco") && i.tags.contains(&"sale") && i.stock > 0);
+    for (query, keep) in [
+        (
+            "q=item&in_stock=true",
+            Box::new(|i: &Item| i.stock > 0) as Keep,
+        ),
+        ("q=item&tag=eco,sale&in_stock=true", few),
+    ] {
+        let mut expected: Vec<&Item> = items.iter().filter(|i| keep(i)).collect();
+        for sort in ["newest", "price_asc", "price_desc"] {
+            expected.sort_by(|a, b| match sort {
+                "newest" => b.id.cmp(&a.id),
+                "price_asc" => a.price.cmp(&b.price).then(a.id.cmp(&b.id)),
+                _ => b.price.cmp(&a.price).then(b.id.cmp(&a.id)),
+            });
+            let want: Vec<i64> = expected.iter().take(5).map(|i| i.id).collect();
+            let page = app
+                .get_json(&format!(
+                    "/api/catalog/products?{query}&sort={sort}&limit=5"
+                ))
+                .await;
+            let got: Vec<i64> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap())
+                .collect();
+            assert_eq!(got, want, "{query}&sort={sort}");
+        }
+    }
 }
 
 /// A listing's total and facets are cached per filter; after every kind of catalog
