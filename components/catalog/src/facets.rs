@@ -38,15 +38,20 @@ pub fn aggregates_sql(filter: &str) -> String {
 /// of the in-stock matches (only worked out when some match is out of stock).
 /// `out_of_stock` selects the ids of the products out of stock
 /// (`stock::OUT_OF_STOCK_SQL`). The filter appears twice: its parameters are
-/// given twice.
+/// given twice. The bounds' scan is joined to one row of `m`, so it does not
+/// start when no match is out of stock: a condition on `m` in its `WHERE`
+/// still let SQLite run the filter's full-text match and look up every match
+/// (natively, for `tent`, 880 matches, the statement took 0.80 ms instead of
+/// 0.31).
 pub fn out_of_stock_aggregates_sql(filter: &str, out_of_stock: &str) -> String {
     summary_sql(
         &format!(
             "o AS MATERIALIZED ({out_of_stock}),
              m AS MATERIALIZED (SELECT p.id, p.category_id, p.min_price FROM products p
                                 WHERE p.id IN (SELECT product_id FROM o) AND {filter}),
-             b AS MATERIALIZED (SELECT MIN(p.min_price) AS lo, MAX(p.min_price) AS hi FROM products p
-                                WHERE (SELECT COUNT(*) FROM m) > 0 AND p.id NOT IN (SELECT product_id FROM o) AND {filter})"
+             b AS MATERIALIZED (SELECT MIN(p.min_price) AS lo, MAX(p.min_price) AS hi
+                                FROM (SELECT 1 FROM m LIMIT 1) g CROSS JOIN products p
+                                WHERE p.id NOT IN (SELECT product_id FROM o) AND {filter})"
         ),
         "(SELECT lo FROM b), (SELECT hi FROM b)",
     )
