@@ -596,7 +596,6 @@ async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Bo
     if !f.in_stock {
         return Ok((total, all));
     }
-    let all: Value = serde_json::from_str(all.get()).map_err(ApiError::internal)?;
     let params: Vec<libsql::Value> = f.params.iter().chain(&f.params).cloned().collect();
     let rows = query(
         conn,
@@ -607,6 +606,10 @@ async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Bo
     let Some(r) = rows.first() else {
         return Err(ApiError::internal("the listing aggregates returned no row"));
     };
+    if r.int(0) == 0 {
+        return Ok((total, all));
+    }
+    let all: Value = serde_json::from_str(all.get()).map_err(ApiError::internal)?;
     let (total, facets) = facets::in_stock((total, all), (r.int(0), facets(r)));
     Ok((total, raw(&facets)?))
 }

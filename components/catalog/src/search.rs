@@ -417,14 +417,13 @@ async fn decorate(db: &Db, items: &mut [Summary]) -> ApiResult<()> {
 
 /// The listing's total and facets, as JSON text. With `in_stock=true`, those
 /// of every match less those of the matches out of stock (`facets::in_stock`),
-/// which are few and computed each time.
+/// which are few and computed each time; when none is, every match's are
+/// written out unchanged, not parsed.
 async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
     let (total, all) = all_aggregates(db, f).await?;
     if !f.in_stock {
         return Ok((total, all));
     }
-    let all: Value = serde_json::from_str(all.get())
-        .map_err(|e| ApiError::internal(format!("the listing facets: {e}")))?;
     let params: Vec<Sql> = f.params.iter().chain(&f.params).cloned().collect();
     let rows = db
         .query(
@@ -435,6 +434,11 @@ async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
     let Some(r) = rows.first() else {
         return Err(ApiError::internal("the listing aggregates returned no row"));
     };
+    if r.int(0) == 0 {
+        return Ok((total, all));
+    }
+    let all: Value = serde_json::from_str(all.get())
+        .map_err(|e| ApiError::internal(format!("the listing facets: {e}")))?;
     let (total, facets) = facets::in_stock((total, all), (r.int(0), facets(r)));
     Ok((total, raw(&facets)?))
 }
