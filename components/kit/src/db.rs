@@ -5,6 +5,12 @@
 //! (so two instances starting at once do not both migrate) and records each
 //! version in `schema_migrations`. An instance checks once and remembers.
 //!
+//! The first component to migrate a database writes its label into
+//! `schema_owner`, and every other component refuses that database (503, and
+//! why in the log): with two labels configured onto one database, the second
+//! would otherwise read the first's versions as its own, skip its migrations
+//! and fail later on tables that do not exist.
+//!
 //! Statements go through the interface's one-call `execute`, which returns the
 //! whole result: every caller collects its rows anyway, and the streaming
 //! `execute-async` costs a stream, a future and several more host calls per
@@ -26,6 +32,14 @@ pub struct Migration {
     pub statements: &'static [&'static str],
 }
 
+/// The error for a database that holds another component's schema: two
+/// labels were configured onto one database.
+fn not_ours(label: &str, owner: &str) -> ApiError {
+    ApiError::unavailable(format!(
+        "database `{label}` holds the schema of `{owner}`: two labels are configured onto one database; give each label a database of its own (docs/operations.md)"
+    ))
+}
+
 /// An open connection to a component's database.
 pub struct Db {
     conn: Connection,
@@ -35,6 +49,10 @@ static MIGRATED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// The schema's version: the newest migration applied.
 const VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+
+/// The schema's version and the label of the component whose schema it is.
+const VERSION_AND_OWNER: &str =
+    "SELECT COALESCE(MAX(version), 0), (SELECT label FROM schema_owner) FROM schema_migrations";
 
 impl Db {
     /// Opens the database `label` and brings its schema up to date.
@@ -63,23 +81,39 @@ impl Db {
 
     async fn migrate(&self, label: &str, migrations: &[Migration]) -> Result<(), ApiError> {
         let latest = migrations.iter().map(|m| m.version).max().unwrap_or(0);
-        // Every new instance checks once: with a read when the schema is current,
-        // so a burst of new instances takes no write lock (and no writer's thread).
-        // A new database has no `schema_migrations` yet, which is no error.
-        let current = self.try_query(VERSION, []).await.ok();
-        if current.is_some_and(|rows| rows.first().is_some_and(|r| r.int(0) >= latest)) {
-            return Ok(());
+        // Every new instance checks once: with a read when the schema is current
+        // and this component's, so a burst of new instances takes no write lock
+        // (and no writer's thread). A new database has no `schema_migrations`
+        // yet, and one migrated before owners were recorded no `schema_owner`,
+        // which is no error.
+        if let Ok(rows) = self.try_query(VERSION_AND_OWNER, []).await
+            && let Some(r) = rows.first()
+        {
+            match r.opt_text(1) {
+                Some(owner) if owner != label => return Err(not_ours(label, &owner)),
+                Some(_) if r.int(0) >= latest => return Ok(()),
+                _ => {}
+            }
         }
-        self.exec(
+        for table in [
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-            [],
-        )
-        .await?;
-        if self.current_version().await? >= latest {
-            return Ok(());
+            "CREATE TABLE IF NOT EXISTS schema_owner (id INTEGER PRIMARY KEY CHECK (id = 1), label TEXT NOT NULL)",
+        ] {
+            self.exec(table, []).await?;
         }
         self.exec("BEGIN IMMEDIATE", []).await?;
         let result = async {
+            self.exec(
+                "INSERT INTO schema_owner (id, label) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
+                [Value::Text(label.into())],
+            )
+            .await?;
+            let owner = self.query("SELECT label FROM schema_owner", []).await?;
+            if let Some(owner) = owner.first().and_then(|r| r.opt_text(0))
+                && owner != label
+            {
+                return Err(not_ours(label, &owner));
+            }
             let current = self.current_version().await?;
             for m in migrations.iter().filter(|m| m.version > current) {
                 for sql in m.statements {

@@ -1,7 +1,7 @@
 //! The cart component through `edgecart`, with the real catalog behind it.
 
 use crate::helpers::TestApp;
-use crate::shop::{SERVICE_TOKEN, spawn_shop, spawn_shop_with};
+use crate::shop::{SERVICE_TOKEN, spawn_shop, spawn_shop_in, spawn_shop_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -493,4 +493,101 @@ async fn the_saga_removes_bought_items_once_per_key_with_the_service_token() {
         ),
         (Some(tee), Some(1))
     );
+}
+
+/// The label recorded as the owner of the schema in the database file `path`.
+async fn schema_owner(path: &std::path::Path) -> Option<String> {
+    let db = libsql::Builder::new_local(path).build().await.unwrap();
+    let conn = db.connect().unwrap();
+    let mut rows = conn
+        .query("SELECT label FROM schema_owner", ())
+        .await
+        .ok()?;
+    let row = rows.next().await.unwrap()?;
+    Some(row.get::<String>(0).unwrap())
+}
+
+#[tokio::test]
+async fn a_second_label_configured_onto_the_same_database_is_refused_not_half_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared.db");
+    let config = dir.path().join("runtime-config.toml");
+    let section = |label: &str| {
+        format!(
+            "[sqlite_database.{label}]\ntype = \"spin\"\npath = {:?}\n",
+            shared.display().to_string()
+        )
+    };
+    std::fs::write(&config, section("catalog") + &section("cart")).unwrap();
+    let app = spawn_shop_with(&["--runtime-config-file", config.to_str().unwrap()], &[]).await;
+    let admin = app.admin_token().await;
+    let variant = product(&app, &admin, "SHARED-1", 1500, 5).await;
+
+    // Every request is refused, not only the first instance's.
+    for _ in 0..2 {
+        let refused = app
+            .client
+            .post(app.url("/api/cart/items"))
+            .json(&json!({ "variant_id": variant, "quantity": 1 }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 503);
+        assert!(refused.headers().contains_key("retry-after"));
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    }
+    assert!(
+        app.log_contains("database `cart` holds the schema of `catalog`")
+            .await,
+        "{}",
+        app.stderr()
+    );
+    // The catalog that owns the file goes on working, and the cart wrote
+    // nothing into it.
+    let listed = app
+        .call(Method::GET, "/api/catalog/products?q=shared", None, None)
+        .await;
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(1));
+    drop(app);
+    assert_eq!(schema_owner(&shared).await.as_deref(), Some("catalog"));
+    let db = libsql::Builder::new_local(&shared).build().await.unwrap();
+    let mut rows = db
+        .connect()
+        .unwrap()
+        .query(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'carts'",
+            (),
+        )
+        .await
+        .unwrap();
+    let carts_tables = rows.next().await.unwrap().unwrap().get::<i64>(0).unwrap();
+    assert_eq!(carts_tables, 0);
+}
+
+#[tokio::test]
+async fn a_database_migrated_before_owners_were_recorded_is_claimed_by_its_component() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_shop_in(dir.path(), &[]).await;
+    let cart = app.call(Method::GET, "/api/cart", None, None).await;
+    assert_eq!(cart.status, 200);
+    app.terminate();
+    let file = dir.path().join("data/sqlite/cart.db");
+    assert_eq!(schema_owner(&file).await.as_deref(), Some("cart"));
+    {
+        let db = libsql::Builder::new_local(&file).build().await.unwrap();
+        db.connect()
+            .unwrap()
+            .execute("DROP TABLE schema_owner", ())
+            .await
+            .unwrap();
+    }
+    assert_eq!(schema_owner(&file).await, None);
+
+    let app = spawn_shop_in(dir.path(), &[]).await;
+    let cart = app.call(Method::GET, "/api/cart", None, None).await;
+    assert_eq!(cart.status, 200);
+    app.terminate();
+    assert_eq!(schema_owner(&file).await.as_deref(), Some("cart"));
 }
