@@ -176,15 +176,20 @@ fn max_age(ctx: &Ctx, configured: i64) -> i64 {
         })
 }
 
-/// The catalog's kept answers for every line, if each is younger than
-/// `max_age` seconds at `now`.
-fn reusable(lines: &[Line], max_age: i64, now: i64) -> Option<Vec<catalog::Variant>> {
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        let cached = line.cached.as_ref().filter(|c| now - c.at < max_age)?;
-        out.extend(cached.variant.clone());
+/// The catalog's kept answers for every line, taken out of the lines, if
+/// each is younger than `max_age` seconds at `now`; else the lines keep them
+/// (asking again compares them with the new answers).
+fn reusable(lines: &mut [Line], max_age: i64, now: i64) -> Option<Vec<catalog::Variant>> {
+    let young = |l: &Line| l.cached.as_ref().is_some_and(|c| now - c.at < max_age);
+    if !lines.iter().all(young) {
+        return None;
     }
-    Some(out)
+    Some(
+        lines
+            .iter_mut()
+            .filter_map(|l| l.cached.take().and_then(|c| c.variant))
+            .collect(),
+    )
 }
 
 /// An amount in a response.
@@ -339,7 +344,7 @@ async fn render_lines(
     ctx: &Ctx,
     store: &Store,
     cart: Option<&CartRef>,
-    lines: Vec<Line>,
+    mut lines: Vec<Line>,
     (status, new_token): (StatusCode, Option<String>),
     source: Source,
     merge_notices: Option<Vec<Value>>,
@@ -348,7 +353,7 @@ async fn render_lines(
     let country = country(ctx, &settings.default_country)?;
     let at = edgecart_kit::now();
     let variants = match source {
-        Source::Recent => match reusable(&lines, max_age(ctx, settings.price_max_age), at) {
+        Source::Recent => match reusable(&mut lines, max_age(ctx, settings.price_max_age), at) {
             Some(kept) => kept,
             None => fresh(store, cart, &lines, None, at).await?,
         },
