@@ -451,15 +451,15 @@ pub async fn list(
     tail.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(int(i64::from(limit) + 1));
     let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
-    let (total, facets) = aggregates(&conn, &f).await?;
+    let (total, facets, products) = aggregates(&conn, &f).await?;
     let mut condition = f.page_condition(ranked);
     // A first page of common words in the sort's index order (`search.rs`).
-    if f.fts.is_some() && !ranked && cursor.is_none() {
-        let rows = query(&conn, "SELECT MAX(id) FROM products", vec![]).await?;
-        let products = rows.first().map_or(0, |r| r.int(0));
-        if filters::index_order_pays(total, i64::from(limit) + 1, products) {
-            condition = filters::in_index_order(&condition);
-        }
+    if f.fts.is_some()
+        && !ranked
+        && cursor.is_none()
+        && filters::index_order_pays(total, i64::from(limit) + 1, products)
+    {
+        condition = filters::in_index_order(&condition);
     }
     // The kept ranks, else the ranks kept and the page read from them, else
     // bm25 for every match (`search.rs`).
@@ -591,10 +591,10 @@ async fn decorate(conn: &libsql::Connection, items: &mut [Summary]) -> ApiResult
 
 /// The listing's total and facets; with `in_stock=true`, those of every match
 /// less those of the matches out of stock (`search.rs`: `aggregates`).
-async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
-    let (total, all) = all_aggregates(conn, f).await?;
+async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Box<RawValue>, i64)> {
+    let (total, all, products) = all_aggregates(conn, f).await?;
     if !f.in_stock {
-        return Ok((total, all));
+        return Ok((total, all, products));
     }
     let params: Vec<libsql::Value> = f.params.iter().chain(&f.params).cloned().collect();
     let rows = query(
@@ -607,11 +607,11 @@ async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Bo
         return Err(ApiError::internal("the listing aggregates returned no row"));
     };
     if r.int(0) == 0 {
-        return Ok((total, all));
+        return Ok((total, all, products));
     }
     let all: Value = serde_json::from_str(all.get()).map_err(ApiError::internal)?;
     let (total, facets) = facets::in_stock((total, all), (r.int(0), facets(r)));
-    Ok((total, raw(&facets)?))
+    Ok((total, raw(&facets)?, products))
 }
 
 /// Facets as JSON text (`search.rs`: `raw`).
@@ -619,22 +619,20 @@ fn raw(facets: &Value) -> ApiResult<Box<RawValue>> {
     serde_json::value::to_raw_value(facets).map_err(ApiError::internal)
 }
 
-/// Every match's total and facets, through `listing_aggregates` (`search.rs`:
-/// `all_aggregates`).
-async fn all_aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
+/// Every match's total and facets, through `listing_aggregates`, and the
+/// highest product id (`search.rs`: `all_aggregates`).
+async fn all_aggregates(
+    conn: &libsql::Connection,
+    f: &Filter,
+) -> ApiResult<(i64, Box<RawValue>, i64)> {
     let key = cache_key(f);
-    let cached = query(
-        conn,
-        "SELECT g.n, a.body FROM catalog_generation g
-             LEFT JOIN listing_aggregates a ON a.key = ? AND a.generation = g.n",
-        vec![text(key.clone())],
-    )
-    .await?;
+    let cached = query(conn, filters::CACHED_AGGREGATES, vec![text(key.clone())]).await?;
     let generation = cached.first().map_or(0, |r| r.int(0));
+    let products = cached.first().map_or(0, |r| r.int(2));
     if let Some(body) = cached.first().and_then(|r| r.opt_text(1))
-        && let Ok(pair) = serde_json::from_str::<(i64, Box<RawValue>)>(&body)
+        && let Ok((total, facets)) = serde_json::from_str::<(i64, Box<RawValue>)>(&body)
     {
-        return Ok(pair);
+        return Ok((total, facets, products));
     }
     let (total, facets) = compute(conn, f).await?;
     if let Err(e) = query(
@@ -654,7 +652,7 @@ async fn all_aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64
     {
         eprintln!("native: listing aggregates not cached: {e:?}");
     }
-    Ok((total, raw(&facets)?))
+    Ok((total, raw(&facets)?, products))
 }
 
 fn cache_key(f: &Filter) -> String {

@@ -122,6 +122,15 @@ pub fn page(rows: &Rows, condition: &str, tail: &str) -> String {
     )
 }
 
+/// A listing's cached total and facets for the current catalog generation,
+/// if kept (the one parameter is the filter's cache key): the generation, the
+/// body or NULL, and the highest product id, which [`index_order_pays`] takes
+/// for the number of products (an index seek; reading it here saves sorted
+/// searches a statement of their own).
+pub const CACHED_AGGREGATES: &str =
+    "SELECT g.n, a.body, (SELECT MAX(id) FROM products) FROM catalog_generation g
+             LEFT JOIN listing_aggregates a ON a.key = ? AND a.generation = g.n";
+
 /// Whether the ranks of the words (the one parameter) are kept for the
 /// current catalog generation: one row, `1` if they are.
 pub const RANKS_KEPT: &str =

@@ -274,17 +274,17 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     tail.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(int(i64::from(limit) + 1));
     let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
-    let (total, facets) = aggregates(db, &f).await?;
+    let (total, facets, products) = aggregates(db, &f).await?;
     let mut condition = f.page_condition(ranked);
     // A first page sorted by newest or price, of words that match many
     // products, reads the sort's index in order (a later page would read it
     // from its start too).
-    if f.fts.is_some() && !ranked && cursor.is_none() {
-        let rows = db.query("SELECT MAX(id) FROM products", []).await?;
-        let products = rows.first().map_or(0, |r| r.int(0));
-        if filters::index_order_pays(total, i64::from(limit) + 1, products) {
-            condition = filters::in_index_order(&condition);
-        }
+    if f.fts.is_some()
+        && !ranked
+        && cursor.is_none()
+        && filters::index_order_pays(total, i64::from(limit) + 1, products)
+    {
+        condition = filters::in_index_order(&condition);
     }
     // A page ranked by the words reads their ranks as kept for the current
     // catalog generation. When they are not kept, it keeps them and reads the
@@ -419,10 +419,10 @@ async fn decorate(db: &Db, items: &mut [Summary]) -> ApiResult<()> {
 /// of every match less those of the matches out of stock (`facets::in_stock`),
 /// which are few and computed each time; when none is, every match's are
 /// written out unchanged, not parsed.
-async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
-    let (total, all) = all_aggregates(db, f).await?;
+async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>, i64)> {
+    let (total, all, products) = all_aggregates(db, f).await?;
     if !f.in_stock {
-        return Ok((total, all));
+        return Ok((total, all, products));
     }
     let params: Vec<Sql> = f.params.iter().chain(&f.params).cloned().collect();
     let rows = db
@@ -435,12 +435,12 @@ async fn aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
         return Err(ApiError::internal("the listing aggregates returned no row"));
     };
     if r.int(0) == 0 {
-        return Ok((total, all));
+        return Ok((total, all, products));
     }
     let all: Value = serde_json::from_str(all.get())
         .map_err(|e| ApiError::internal(format!("the listing facets: {e}")))?;
     let (total, facets) = facets::in_stock((total, all), (r.int(0), facets(r)));
-    Ok((total, raw(&facets)?))
+    Ok((total, raw(&facets)?, products))
 }
 
 /// Facets as JSON text, to be written into a page unchanged.
@@ -454,20 +454,18 @@ fn raw(facets: &Value) -> ApiResult<Box<RawValue>> {
 /// and stored. Storing is best effort: a failed insert only means the next
 /// listing computes again. The facets stay the JSON text they are stored as:
 /// a page writes them out unchanged, so they are not parsed into a tree.
-async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> {
+/// Third, the highest product id ([`filters::CACHED_AGGREGATES`]).
+async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>, i64)> {
     let key = cache_key(f);
     let cached = db
-        .query(
-            "SELECT g.n, a.body FROM catalog_generation g
-             LEFT JOIN listing_aggregates a ON a.key = ? AND a.generation = g.n",
-            [text(key.clone())],
-        )
+        .query(filters::CACHED_AGGREGATES, [text(key.clone())])
         .await?;
     let generation = cached.first().map_or(0, |r| r.int(0));
+    let products = cached.first().map_or(0, |r| r.int(2));
     if let Some(body) = cached.first().and_then(|r| r.opt_text(1))
-        && let Ok(pair) = serde_json::from_str::<(i64, Box<RawValue>)>(&body)
+        && let Ok((total, facets)) = serde_json::from_str::<(i64, Box<RawValue>)>(&body)
     {
-        return Ok(pair);
+        return Ok((total, facets, products));
     }
     let (total, facets) = compute(db, f).await?;
     if let Err(e) = db
@@ -487,7 +485,7 @@ async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>)> 
     {
         eprintln!("catalog: listing aggregates not cached: {e:?}");
     }
-    Ok((total, raw(&facets)?))
+    Ok((total, raw(&facets)?, products))
 }
 
 /// The filter's SQL and parameters, which decide a listing's aggregates (sort,
