@@ -16,7 +16,7 @@
 mod pricing;
 
 use crate::catalog::{self, CURRENCY};
-use crate::db::{Pool, RowExt, int, query, text};
+use crate::db::{Pool, Pooled, RowExt, int, query, text};
 use crate::http::{ApiError, ApiResult, Query, anonymous, json_reply};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -386,7 +386,7 @@ pub async fn view(
 /// leaving alone a line whose kept answer is the same and from the same second
 /// (`components/cart/src/store.rs`: `remember`).
 async fn remember(
-    conn: &libsql::Connection,
+    conn: &Pooled,
     cart_id: i64,
     lines: &[crate::db::Row],
     variants: &[catalog::Variant],

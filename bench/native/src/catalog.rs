@@ -23,7 +23,7 @@ mod page;
 #[path = "../../../components/catalog/src/stock.rs"]
 mod stock;
 
-use crate::db::{Pool, Row, RowExt, int, now, query, text};
+use crate::db::{Pool, Pooled, Row, RowExt, int, now, query, text};
 use crate::http::{ApiError, ApiResult, Query, anonymous, cached_json};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -79,7 +79,7 @@ pub async fn get(
 /// The full product as the API shows it, found by `key` (`p.id = ?` or
 /// `p.slug = ?`) in the one statement that reads it and its tags, images and
 /// variants (`components/catalog/src/schema.rs`: `detail_sql`).
-async fn detail(conn: &libsql::Connection, key: &str, value: libsql::Value) -> ApiResult<Product> {
+async fn detail(conn: &Pooled, key: &str, value: libsql::Value) -> ApiResult<Product> {
     let rows = query(
         conn,
         &format!(
@@ -142,7 +142,7 @@ pub struct Variant {
 
 /// The variants with these ids that exist (at most 100), as
 /// `GET /api/catalog/variants?ids=` finds them.
-pub async fn variants(conn: &libsql::Connection, ids: &[i64]) -> ApiResult<Vec<Variant>> {
+pub async fn variants(conn: &Pooled, ids: &[i64]) -> ApiResult<Vec<Variant>> {
     let placeholders = vec!["?"; ids.len()].join(", ");
     let rows = query(
         conn,
@@ -229,7 +229,7 @@ impl Filter {
     }
 }
 
-async fn category_id(conn: &libsql::Connection, raw: &str) -> ApiResult<Option<i64>> {
+async fn category_id(conn: &Pooled, raw: &str) -> ApiResult<Option<i64>> {
     let rows = if raw.chars().all(|c| c.is_ascii_digit()) {
         query(
             conn,
@@ -248,7 +248,7 @@ async fn category_id(conn: &libsql::Connection, raw: &str) -> ApiResult<Option<i
     Ok(rows.first().map(|r| r.int(0)))
 }
 
-async fn filter(conn: &libsql::Connection, q: &Query) -> ApiResult<Filter> {
+async fn filter(conn: &Pooled, q: &Query) -> ApiResult<Filter> {
     let words = q.param("q").unwrap_or("");
     if words.chars().count() > 200 {
         return Err(ApiError::field("q", "must be at most 200 characters"));
@@ -518,7 +518,7 @@ pub async fn list(
 }
 
 /// Whether the ranks of `words` are kept (`search.rs`: `ranks_kept`).
-async fn ranks_kept(conn: &libsql::Connection, words: &str) -> ApiResult<bool> {
+async fn ranks_kept(conn: &Pooled, words: &str) -> ApiResult<bool> {
     let rows = query(conn, filters::RANKS_KEPT, vec![text(words)]).await?;
     Ok(rows.first().is_some_and(|r| r.int(0) == 1))
 }
@@ -526,7 +526,7 @@ async fn ranks_kept(conn: &libsql::Connection, words: &str) -> ApiResult<bool> {
 /// Keeps the ranks of `words` and reads the page `kept` from them in one
 /// write transaction (`search.rs`: `keep_ranks`).
 async fn keep_ranks(
-    conn: &libsql::Connection,
+    conn: &Pooled,
     words: &str,
     kept: &str,
     params: &[libsql::Value],
@@ -549,7 +549,7 @@ async fn keep_ranks(
 }
 
 /// Adds `image`, `in_stock` and `tags` to page items.
-async fn decorate(conn: &libsql::Connection, items: &mut [Summary]) -> ApiResult<()> {
+async fn decorate(conn: &Pooled, items: &mut [Summary]) -> ApiResult<()> {
     if items.is_empty() {
         return Ok(());
     }
@@ -591,7 +591,7 @@ async fn decorate(conn: &libsql::Connection, items: &mut [Summary]) -> ApiResult
 
 /// The listing's total and facets; with `in_stock=true`, those of every match
 /// less those of the matches out of stock (`search.rs`: `aggregates`).
-async fn aggregates(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Box<RawValue>, i64)> {
+async fn aggregates(conn: &Pooled, f: &Filter) -> ApiResult<(i64, Box<RawValue>, i64)> {
     let (total, all, products) = all_aggregates(conn, f).await?;
     if !f.in_stock {
         return Ok((total, all, products));
@@ -621,10 +621,7 @@ fn raw(facets: &Value) -> ApiResult<Box<RawValue>> {
 
 /// Every match's total and facets, through `listing_aggregates`, and the
 /// highest product id (`search.rs`: `all_aggregates`).
-async fn all_aggregates(
-    conn: &libsql::Connection,
-    f: &Filter,
-) -> ApiResult<(i64, Box<RawValue>, i64)> {
+async fn all_aggregates(conn: &Pooled, f: &Filter) -> ApiResult<(i64, Box<RawValue>, i64)> {
     let key = cache_key(f);
     let cached = query(conn, filters::CACHED_AGGREGATES, vec![text(key.clone())]).await?;
     let generation = cached.first().map_or(0, |r| r.int(0));
@@ -670,7 +667,7 @@ fn cache_key(f: &Filter) -> String {
     json!([f.sql, params]).to_string()
 }
 
-async fn compute(conn: &libsql::Connection, f: &Filter) -> ApiResult<(i64, Value)> {
+async fn compute(conn: &Pooled, f: &Filter) -> ApiResult<(i64, Value)> {
     let rows = query(conn, &facets::aggregates_sql(&f.sql), f.params.clone()).await?;
     let Some(r) = rows.first() else {
         return Err(ApiError::internal("the listing aggregates returned no row"));

@@ -3,11 +3,15 @@
 //!
 //! Each request takes one connection per database, as a component does for the
 //! `Connection::open` of its request, and the connection goes back to the idle
-//! pool when the request drops it. Rows are read whole, as the host reads them
-//! for a guest, and their columns are read like `edgecart_kit::db::RowExt` reads
-//! them: NULL or a mismatched type is the type's empty value.
+//! pool when the request drops it. Each pooled connection keeps its most
+//! recent prepared statements, as the host's do (`host/runtime/src/db.rs`), so
+//! a statement is parsed and planned once per connection, not on every run.
+//! Rows are read whole, as the host reads them for a guest, and their columns
+//! are read like `edgecart_kit::db::RowExt` reads them: NULL or a mismatched
+//! type is the type's empty value.
 
 use crate::http::ApiError;
+use std::collections::VecDeque;
 use std::ops::Deref;
 use std::path::Path;
 use std::sync::Mutex;
@@ -16,10 +20,52 @@ use std::time::Duration;
 /// How long a writer waits for another writer's lock, as the host sets it.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Prepared statements kept per connection, as many as the host keeps.
+const STATEMENTS_PER_CONNECTION: usize = 32;
+
 /// One local libSQL file and its idle connections.
 pub struct Pool {
     db: libsql::Database,
-    idle: Mutex<Vec<libsql::Connection>>,
+    idle: Mutex<Vec<Pooled>>,
+}
+
+/// A connection and its prepared statements, most recently used first.
+pub struct Pooled {
+    conn: libsql::Connection,
+    statements: Mutex<VecDeque<(String, libsql::Statement)>>,
+}
+
+impl Deref for Pooled {
+    type Target = libsql::Connection;
+
+    fn deref(&self) -> &libsql::Connection {
+        &self.conn
+    }
+}
+
+impl Pooled {
+    /// The kept statement for `sql`, taken out while it runs, or a new one.
+    async fn statement(&self, sql: &str) -> Result<libsql::Statement, libsql::Error> {
+        let kept = {
+            let mut statements = self.statements.lock().unwrap_or_else(|p| p.into_inner());
+            statements
+                .iter()
+                .position(|(text, _)| text == sql)
+                .and_then(|i| statements.remove(i))
+        };
+        match kept {
+            Some((_, statement)) => Ok(statement),
+            None => self.conn.prepare(sql).await,
+        }
+    }
+
+    /// Keeps `statement`, reset, as the most recently used.
+    fn keep(&self, sql: &str, statement: libsql::Statement) {
+        statement.reset();
+        let mut statements = self.statements.lock().unwrap_or_else(|p| p.into_inner());
+        statements.push_front((sql.to_string(), statement));
+        statements.truncate(STATEMENTS_PER_CONNECTION);
+    }
 }
 
 impl Pool {
@@ -39,35 +85,44 @@ impl Pool {
             None => {
                 let c = self.db.connect().map_err(ApiError::internal)?;
                 c.busy_timeout(BUSY_TIMEOUT).map_err(ApiError::internal)?;
-                c
+                Pooled {
+                    conn: c,
+                    statements: Mutex::new(VecDeque::new()),
+                }
             }
         };
-        Ok(Conn { pool: self, conn })
+        Ok(Conn {
+            pool: self,
+            conn: Some(conn),
+        })
     }
 }
 
-/// A pooled connection.
+/// A connection borrowed from the pool, which it goes back to when dropped.
 pub struct Conn<'a> {
     pool: &'a Pool,
-    conn: libsql::Connection,
+    conn: Option<Pooled>,
 }
 
 impl Deref for Conn<'_> {
-    type Target = libsql::Connection;
+    type Target = Pooled;
 
-    fn deref(&self) -> &libsql::Connection {
-        &self.conn
+    fn deref(&self) -> &Pooled {
+        self.conn
+            .as_ref()
+            .expect("a borrowed connection is held until dropped")
     }
 }
 
 impl Drop for Conn<'_> {
     fn drop(&mut self) {
-        // A handle to the same connection (an `Arc` inside) goes back to the pool.
-        self.pool
-            .idle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(self.conn.clone());
+        if let Some(conn) = self.conn.take() {
+            self.pool
+                .idle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(conn);
+        }
     }
 }
 
@@ -76,22 +131,28 @@ pub type Row = Vec<libsql::Value>;
 
 /// Runs a statement and reads all its rows (and so ends its read transaction).
 pub async fn query(
-    conn: &libsql::Connection,
+    conn: &Pooled,
     sql: &str,
     params: Vec<libsql::Value>,
 ) -> Result<Vec<Row>, ApiError> {
     let read = async {
-        let mut rows = conn.query(sql, params).await?;
-        let n = rows.column_count();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().await? {
-            out.push(
-                (0..n)
-                    .map(|i| row.get_value(i))
-                    .collect::<Result<Row, _>>()?,
-            );
+        let statement = conn.statement(sql).await?;
+        let out = async {
+            let mut rows = statement.query(params).await?;
+            let n = rows.column_count();
+            let mut out = Vec::new();
+            while let Some(row) = rows.next().await? {
+                out.push(
+                    (0..n)
+                        .map(|i| row.get_value(i))
+                        .collect::<Result<Row, _>>()?,
+                );
+            }
+            Ok::<_, libsql::Error>(out)
         }
-        Ok::<_, libsql::Error>(out)
+        .await;
+        conn.keep(sql, statement);
+        out
     };
     read.await
         .map_err(|e| ApiError::internal(format!("{sql}: {e}")))
