@@ -373,8 +373,8 @@ fn cursor(q: &Query) -> ApiResult<Option<Cursor>> {
         })
 }
 
-/// A page item from a row of the page query.
-fn summary(r: &[libsql::Value]) -> Summary {
+/// A page item from a row of the page query (`search.rs`: `summary`).
+fn summary(r: &[libsql::Value]) -> ApiResult<Summary> {
     let row = (
         r.int(0),
         r.text(1),
@@ -383,8 +383,11 @@ fn summary(r: &[libsql::Value]) -> Summary {
         r.opt_int(5),
         r.text(6),
         r.text(7),
+        r.opt_text(9),
+        r.text(10),
+        r.int(11) != 0,
     );
-    Summary::new(row, CURRENCY)
+    Summary::new(row, CURRENCY).map_err(|e| ApiError::internal(format!("a page's tags: {e}")))
 }
 
 /// `GET /api/catalog/products`: search, filters, facets and keyset pages.
@@ -465,21 +468,21 @@ pub async fn list(
     // bm25 for every match (`search.rs`).
     let rows = match &f.fts {
         Some(words) if ranked => {
-            let kept = filters::page(&filters::RANKED_KEPT, &condition, &tail);
+            let kept = filters::page(&filters::RANKED_KEPT, &condition, &tail, order);
             let rows = query(&conn, &kept, params.clone()).await?;
             if !rows.is_empty() || ranks_kept(&conn, words).await? {
                 rows
             } else if let Some(rows) = keep_ranks(&conn, words, &kept, &params).await {
                 rows
             } else {
-                let live = filters::page(&filters::RANKED_LIVE, &condition, &tail);
+                let live = filters::page(&filters::RANKED_LIVE, &condition, &tail, order);
                 query(&conn, &live, params).await?
             }
         }
         _ => {
             query(
                 &conn,
-                &filters::page(&filters::UNRANKED, &condition, &tail),
+                &filters::page(&filters::UNRANKED, &condition, &tail, order),
                 params,
             )
             .await?
@@ -506,8 +509,10 @@ pub async fn list(
     } else {
         None
     };
-    let mut items: Vec<Summary> = rows.iter().map(|r| summary(r)).collect();
-    decorate(&conn, &mut items).await?;
+    let items = rows
+        .iter()
+        .map(|r| summary(r))
+        .collect::<ApiResult<Vec<Summary>>>()?;
     let body = Page {
         facets,
         items,
@@ -546,47 +551,6 @@ async fn keep_ranks(
     }
     page.inspect_err(|e| eprintln!("native: search ranks not kept: {e:?}"))
         .ok()
-}
-
-/// Adds `image`, `in_stock` and `tags` to page items.
-async fn decorate(conn: &Pooled, items: &mut [Summary]) -> ApiResult<()> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
-    let marks = vec!["?"; ids.len()].join(", ");
-    let params = || ids.iter().map(|i| int(*i)).collect();
-    let images = query(
-        conn,
-        &format!("SELECT product_id, url FROM product_images WHERE product_id IN ({marks}) AND position = 0"),
-        params(),
-    )
-    .await?;
-    let tags = query(
-        conn,
-        &format!(
-            "SELECT product_id, tag FROM product_tags WHERE product_id IN ({marks}) ORDER BY tag"
-        ),
-        params(),
-    )
-    .await?;
-    let stock = query(
-        conn,
-        &format!(
-            "SELECT v.product_id FROM variants v WHERE v.product_id IN ({marks}) GROUP BY v.product_id HAVING MAX({}) > 0",
-            AVAILABLE_SQL
-        ),
-        params(),
-    )
-    .await?;
-    let pair = |r: &Vec<libsql::Value>| (r.int(0), r.text(1));
-    page::decorate(
-        items,
-        images.iter().map(pair),
-        tags.iter().map(pair),
-        stock.iter().map(|r| r.int(0)),
-    );
-    Ok(())
 }
 
 /// The listing's total and facets; with `in_stock=true`, those of every match

@@ -1,6 +1,7 @@
 //! The conditions of a listing's filter that both the catalog component and
 //! `bench/native` write: the search words' match, and the conditions that narrow
-//! a listing to a tag or an option value. Constant text and no dependency, so
+//! a listing to a tag or an option value, and the page's statement. Constant
+//! text, and no dependency but `stock.rs`'s (constant text too), so
 //! `bench/native` compiles this file in unchanged and both run the same
 //! statements.
 //!
@@ -11,6 +12,8 @@
 //! is common, as a size is: a search for `mug` with `tag=gift` and
 //! `option.size=M` read its page in 1.9 ms instead of 3.0, and its facets in
 //! 2.5 instead of 4.4. Without words those lists are what drives the query.
+
+use super::stock::AVAILABLE_SQL;
 
 /// The condition that product `p` carries a tag (one parameter).
 pub fn tag(searching: bool) -> &'static str {
@@ -112,13 +115,22 @@ pub const RANKED_KEPT: Rows = Rows {
 
 /// A page's statement: the `rows` that meet `condition` (the filter's, or
 /// [`ranked_page`]'s for ranked rows), as the page's columns, then `tail`
-/// (the cursor's condition, the order and the limit).
-pub fn page(rows: &Rows, condition: &str, tail: &str) -> String {
+/// (the cursor's condition, `order` and the limit). Each row of the page
+/// then gets its first image's URL, its tags as a JSON array in tag order,
+/// and whether a variant is available, in `order` again: one statement for
+/// the whole page, where three more (one per decoration, each a row per
+/// image, tag or product) cost a component a host call and a row's trip
+/// into the guest each.
+pub fn page(rows: &Rows, condition: &str, tail: &str, order: &str) -> String {
     let Rows { from, id, rank } = rows;
     format!(
-        "SELECT * FROM (SELECT {id} AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
+        "SELECT pg.*, (SELECT url FROM product_images WHERE product_id = pg.id AND position = 0),
+                (SELECT json_group_array(tag ORDER BY tag) FROM product_tags WHERE product_id = pg.id),
+                EXISTS (SELECT 1 FROM variants v WHERE v.product_id = pg.id AND {AVAILABLE_SQL} > 0)
+         FROM (SELECT * FROM (SELECT {id} AS id, p.slug, p.title, p.min_price, p.created_at, c.id AS cid, c.slug AS cslug, c.name AS cname,
                 {rank} AS rank
-         FROM {from} LEFT JOIN categories c ON c.id = p.category_id WHERE {condition}){tail}"
+         FROM {from} LEFT JOIN categories c ON c.id = p.category_id WHERE {condition}){tail}) pg
+         ORDER BY {order}"
     )
 }
 

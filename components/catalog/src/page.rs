@@ -18,43 +18,57 @@ use serde_json::value::RawValue;
 pub struct Summary {
     pub category: Option<Category>,
     pub id: i64,
-    /// The first image's URL; set by [`decorate`].
+    /// The first image's URL.
     pub image: Option<String>,
-    /// Whether a variant can be bought; set by [`decorate`].
+    /// Whether a variant can be bought.
     pub in_stock: bool,
     pub price: Money,
     pub slug: String,
-    /// In the order the tag query lists them; set by [`decorate`].
-    pub tags: Vec<String>,
+    /// A JSON array of the tags in tag order, as the page query writes it.
+    pub tags: Box<RawValue>,
     pub title: String,
 }
 
-/// The page query's columns: the product's id, slug, title and price, then
-/// its category's id, slug and name (no id without a category).
-pub type Row = (i64, String, String, i64, Option<i64>, String, String);
+/// The page query's columns (`filters::page`): the product's id, slug, title
+/// and price, then its category's id, slug and name (no id without a
+/// category), its first image, its tags as JSON text and whether it is in
+/// stock.
+pub type Row = (
+    i64,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+    String,
+    bool,
+);
 
 impl Summary {
-    /// The item of `row`, its price in `currency`; [`decorate`] fills in the
-    /// rest.
-    pub fn new(row: Row, currency: &'static str) -> Summary {
-        let (id, slug, title, price, category, category_slug, category_name) = row;
-        Summary {
+    /// The item of `row`, its price in `currency`; an error if the tags are
+    /// not a JSON text.
+    pub fn new(row: Row, currency: &'static str) -> serde_json::Result<Summary> {
+        let (id, slug, title, price, category, category_slug, category_name, image, tags, in_stock) =
+            row;
+        Ok(Summary {
             category: category.map(|id| Category {
                 id,
                 name: category_name,
                 slug: category_slug,
             }),
             id,
-            image: None,
-            in_stock: false,
+            image,
+            in_stock,
             price: Money {
                 amount: price,
                 currency,
             },
             slug,
-            tags: Vec::new(),
+            tags: RawValue::from_string(tags)?,
             title,
-        }
+        })
     }
 }
 
@@ -68,41 +82,18 @@ pub struct Page {
     pub total: i64,
 }
 
-/// Gives each item its image, tags and stock from the rows of the page's
-/// three follow-up queries: `(product id, url)` of each first image,
-/// `(product id, tag)` of each tag, and the ids of the products in stock.
-pub fn decorate(
-    items: &mut [Summary],
-    images: impl IntoIterator<Item = (i64, String)>,
-    tags: impl IntoIterator<Item = (i64, String)>,
-    in_stock: impl IntoIterator<Item = i64>,
-) {
-    fn item(items: &mut [Summary], id: i64) -> Option<&mut Summary> {
-        items.iter_mut().find(|i| i.id == id)
-    }
-    for (id, url) in images {
-        if let Some(i) = item(items, id).filter(|i| i.image.is_none()) {
-            i.image = Some(url);
-        }
-    }
-    for (id, tag) in tags {
-        if let Some(i) = item(items, id) {
-            i.tags.push(tag);
-        }
-    }
-    for id in in_stock {
-        if let Some(i) = item(items, id) {
-            i.in_stock = true;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{Page, Summary, decorate};
+    use super::{Page, Summary};
     use serde_json::json;
 
-    fn item(id: i64, category: Option<i64>) -> Summary {
+    fn item(
+        id: i64,
+        category: Option<i64>,
+        image: Option<&str>,
+        tags: &str,
+        in_stock: bool,
+    ) -> Summary {
         let (slug, name) = match category {
             Some(_) => ("mugs", "Mugs"),
             None => ("", ""),
@@ -116,24 +107,21 @@ mod tests {
                 category,
                 slug.into(),
                 name.into(),
+                image.map(String::from),
+                tags.into(),
+                in_stock,
             ),
             "EUR",
         )
+        .unwrap()
     }
 
     #[test]
     fn a_page_writes_the_bytes_of_the_value_tree_it_replaced() {
-        let mut items = vec![item(7, Some(2)), item(9, None)];
-        decorate(
-            &mut items,
-            [(9, "/a.png".to_string()), (9, "/b.png".to_string())],
-            [
-                (7, "gift".to_string()),
-                (9, "new".to_string()),
-                (7, "sale".to_string()),
-            ],
-            [7],
-        );
+        let items = vec![
+            item(7, Some(2), None, r#"["gift","sale"]"#, true),
+            item(9, None, Some("/a.png"), r#"["new"]"#, false),
+        ];
         let facets = json!({"categories": [{"count": 1, "id": 2, "name": "Mugs", "slug": "mugs"}], "price": {"max": null, "min": null}});
         let page = Page {
             facets: serde_json::value::to_raw_value(&facets).unwrap(),
@@ -159,5 +147,22 @@ mod tests {
             serde_json::to_string(&page).unwrap(),
             serde_json::to_string(&tree).unwrap()
         );
+    }
+
+    #[test]
+    fn tags_that_are_not_json_are_an_error() {
+        let row = (
+            1,
+            String::new(),
+            String::new(),
+            0,
+            None,
+            String::new(),
+            String::new(),
+            None,
+            "[gift".to_string(),
+            false,
+        );
+        assert!(Summary::new(row, "EUR").is_err());
     }
 }

@@ -15,9 +15,9 @@
 
 use crate::categories::DESCENDANTS;
 use crate::input::CURRENCY;
-use crate::page::{self, Page, Summary};
+use crate::page::{Page, Summary};
 use crate::products::admin_viewer;
-use crate::stock::{AVAILABLE_SQL, OUT_OF_STOCK_SQL};
+use crate::stock::OUT_OF_STOCK_SQL;
 use crate::{facets, filters};
 use edgecart_kit::db::{Db, RowExt, int, text};
 use edgecart_kit::http::{Ctx, Reply, cached_json, json};
@@ -202,8 +202,8 @@ async fn filter(ctx: &Ctx, db: &Db, is_admin: bool) -> ApiResult<Filter> {
     })
 }
 
-/// A page item from a row of the page query.
-fn summary(r: &spin_sdk::sqlite::RowResult) -> Summary {
+/// A page item from a row of the page query ([`filters::page`]).
+fn summary(r: &spin_sdk::sqlite::RowResult) -> ApiResult<Summary> {
     let row = (
         r.int(0),
         r.text(1),
@@ -212,8 +212,11 @@ fn summary(r: &spin_sdk::sqlite::RowResult) -> Summary {
         r.opt_int(5),
         r.text(6),
         r.text(7),
+        r.opt_text(9),
+        r.text(10),
+        r.int(11) != 0,
     );
-    Summary::new(row, CURRENCY)
+    Summary::new(row, CURRENCY).map_err(|e| ApiError::internal(format!("a page's tags: {e}")))
 }
 
 /// `GET /products`.
@@ -294,20 +297,20 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     // matched product).
     let rows = match &f.fts {
         Some(words) if ranked => {
-            let kept = filters::page(&filters::RANKED_KEPT, &condition, &tail);
+            let kept = filters::page(&filters::RANKED_KEPT, &condition, &tail, order);
             let rows = db.query(&kept, params.clone()).await?;
             if !rows.is_empty() || ranks_kept(db, words).await? {
                 rows
             } else if let Some(rows) = keep_ranks(db, words, &kept, &params).await {
                 rows
             } else {
-                let live = filters::page(&filters::RANKED_LIVE, &condition, &tail);
+                let live = filters::page(&filters::RANKED_LIVE, &condition, &tail, order);
                 db.query(&live, params).await?
             }
         }
         _ => {
             db.query(
-                &filters::page(&filters::UNRANKED, &condition, &tail),
+                &filters::page(&filters::UNRANKED, &condition, &tail, order),
                 params,
             )
             .await?
@@ -331,8 +334,10 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
     } else {
         None
     };
-    let mut items: Vec<Summary> = rows.iter().map(summary).collect();
-    decorate(db, &mut items).await?;
+    let items = rows
+        .iter()
+        .map(summary)
+        .collect::<ApiResult<Vec<Summary>>>()?;
     let body = Page {
         facets,
         items,
@@ -374,45 +379,6 @@ async fn keep_ranks(
         .await;
     page.inspect_err(|e| eprintln!("catalog: search ranks not kept: {e:?}"))
         .ok()
-}
-
-/// Adds `image`, `in_stock` and `tags` to page items.
-async fn decorate(db: &Db, items: &mut [Summary]) -> ApiResult<()> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
-    let marks = vec!["?"; ids.len()].join(", ");
-    let params = || ids.iter().map(|i| int(*i));
-    let images = db
-        .query(
-            &format!("SELECT product_id, url FROM product_images WHERE product_id IN ({marks}) AND position = 0"),
-            params(),
-        )
-        .await?;
-    let tags = db
-        .query(
-            &format!("SELECT product_id, tag FROM product_tags WHERE product_id IN ({marks}) ORDER BY tag"),
-            params(),
-        )
-        .await?;
-    let stock = db
-        .query(
-            &format!(
-                "SELECT v.product_id FROM variants v WHERE v.product_id IN ({marks}) GROUP BY v.product_id HAVING MAX({}) > 0",
-                AVAILABLE_SQL
-            ),
-            params(),
-        )
-        .await?;
-    let pair = |r: &spin_sdk::sqlite::RowResult| (r.int(0), r.text(1));
-    page::decorate(
-        items,
-        images.iter().map(pair),
-        tags.iter().map(pair),
-        stock.iter().map(|r| r.int(0)),
-    );
-    Ok(())
 }
 
 /// The listing's total and facets, as JSON text. With `in_stock=true`, those
