@@ -97,12 +97,13 @@ def request_script(path, requests):
     return path
 
 
-def wrk(url, duration, connections, script=None, headers=None):
+def wrk(url, duration, connections, script=None, headers=None, script_args=()):
     extra = ["-s", str(script)] if script else []
     for name, value in (headers or {}).items():
         extra += ["-H", f"{name}: {value}"]
+    after = ["--", *script_args] if script_args else []
     out = subprocess.run(
-        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url, *after],
         capture_output=True, text=True, check=True,
     ).stdout
     return parse_wrk(out)

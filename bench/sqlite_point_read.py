@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: a point read by primary key through a component on
 `edgecart up` against the same query in a native axum handler (bench/native), on
-the same libSQL file with 10,000 products.
+the same libSQL file with 10,000 products, and the same request answered by
+each without reading anything (`/no-read/<id>`): the least a request costs.
 
     python3 bench/sqlite_point_read.py [--rounds 3] [--duration 10] [--connections 32]
 
@@ -91,17 +92,18 @@ def serve_native(port, data_dir):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
 
 
-def measure(start, args):
+def measure(start, args, prefix="/product/"):
     """Saturated by `args.connections` connections (throughput; latency there is
-    mostly queueing), then one connection at a time (a request's own latency)."""
+    mostly queueing), then one connection at a time (a request's own latency).
+    `prefix` is the requests' path before the random id."""
     port = free_port()
     proc = start(port)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(f"{url}/product/1", proc)
-        wrk(url, 2, args.connections, SCRIPT)
-        saturated = wrk(url, args.duration, args.connections, SCRIPT)
-        single = wrk(url, args.duration, 1, SCRIPT)
+        wait_ready(f"{url}{prefix}1", proc)
+        wrk(url, 2, args.connections, SCRIPT, script_args=[prefix])
+        saturated = wrk(url, args.duration, args.connections, SCRIPT, script_args=[prefix])
+        single = wrk(url, args.duration, 1, SCRIPT, script_args=[prefix])
         return {**saturated, "single": single}
     finally:
         stop(proc)
@@ -130,6 +132,8 @@ def render(report):
         "|---|---:|---:|---:|",
     ]
     lines += [f"| {a} | {b} | {c_} | {d} |" for a, b, c_, d in rows]
+    if "no_read" in report:
+        lines += ["", *render_no_read(report)]
     # Without a server here, the last run that had one is shown, with its own
     # local-file figures to compare against: a rerun never drops them.
     measured = report if report.get("servers") else last_server_run()
@@ -155,6 +159,35 @@ def render(report):
     return "\n".join(lines)
 
 
+def render_no_read(report):
+    """The same request answered without reading (`/no-read/<id>`) beside the
+    point read: the least a request through a component costs, and so the best
+    ratio against native any work on the read can reach."""
+    cs, ns = report["component_single"], report["native_single"]
+    f = report["no_read"]
+    cf, nf = f["component_single"], f["native_single"]
+    ratio = lambda a, b: f"{a / b:.2f}×" if b else "n/a"
+    rows = [
+        ("The point read", cs["p50_ms"], ns["p50_ms"]),
+        ("The same request answered without reading (`GET /no-read/<id>`)", cf["p50_ms"], nf["p50_ms"]),
+        ("The read itself: the difference, median over the rounds", *f["read_p50_ms"]),
+    ]
+    return [
+        "Where a request's time goes, one connection (p50, ms; the median round, "
+        "and for the difference the median of each round's difference):",
+        "",
+        "| Request | component on edgecart | native axum | component / native |",
+        "|---|---:|---:|---:|",
+        *(f"| {name} | {c:.3f} | {n:.3f} | {ratio(c, n)} |" for name, c, n in rows),
+        "",
+        f"A request through the component that reads nothing takes {ratio(cf['p50_ms'], ns['p50_ms'])} "
+        f"of native's whole point read one request at a time, and answers {ratio(f['component']['rps'], report['native']['rps'])} "
+        f"of its requests per second at {report['connections']} connections "
+        f"({f['component']['rps']:,.0f} req/s): no work on the read path can bring the point read below that, "
+        "against the target of 1.3× the latency.",
+    ]
+
+
 def last_server_run():
     """The run with a libSQL server that docs/performance.md shows now (its own
     or carried over), with its file; None if it shows none."""
@@ -169,6 +202,23 @@ def last_server_run():
     return None
 
 
+def no_read_figures(runs):
+    """The no-read runs' medians, and the read's own share of one request: each
+    round's point read less the same round's request that reads nothing."""
+    def read_p50(side):
+        differences = sorted(r["single"]["p50_ms"] - f["single"]["p50_ms"]
+                             for r, f in zip(runs[side], runs[f"{side}_no_read"]))
+        return round(differences[len(differences) // 2], 4)
+
+    return {
+        "component": median_run(runs["component_no_read"]),
+        "native": median_run(runs["native_no_read"]),
+        "component_single": median_latency([r["single"] for r in runs["component_no_read"]]),
+        "native_single": median_latency([r["single"] for r in runs["native_no_read"]]),
+        "read_p50_ms": [read_p50("component"), read_p50("native")],
+    }
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=3)
@@ -180,7 +230,7 @@ def main():
     run(["cargo", "build", "--release", "--locked", "-p", "edgecart", "-p", "bench-native"])
     run(["cargo", "build", "--release", "--locked", "--target", "wasm32-wasip2", "-p", "bench-catalog-read"])
 
-    runs = {"component": [], "native": []}
+    runs = {"component": [], "native": [], "component_no_read": [], "native_no_read": []}
     with tempfile.TemporaryDirectory() as data_dir:
         seeded = False
         for i in range(args.rounds):
@@ -188,7 +238,11 @@ def main():
             runs["component"].append(measure(lambda port: serve_edgecart(port, data_dir, not seeded), args))
             seeded = True
             runs["native"].append(measure(lambda port: serve_native(port, data_dir), args))
-            log(f"  component {runs['component'][-1]['rps']:,.0f} req/s, native {runs['native'][-1]['rps']:,.0f} req/s")
+            runs["component_no_read"].append(measure(lambda port: serve_edgecart(port, data_dir, False), args, "/no-read/"))
+            runs["native_no_read"].append(measure(lambda port: serve_native(port, data_dir), args, "/no-read/"))
+            log(f"  component {runs['component'][-1]['rps']:,.0f} req/s, native {runs['native'][-1]['rps']:,.0f} req/s; "
+                f"reading nothing: component {runs['component_no_read'][-1]['rps']:,.0f} req/s, "
+                f"native {runs['native_no_read'][-1]['rps']:,.0f} req/s")
 
     sqld = find_sqld()
     if sqld:
@@ -211,6 +265,7 @@ def main():
         "native": median_run(runs["native"]),
         "component_single": median_latency([r["single"] for r in runs["component"]]),
         "native_single": median_latency([r["single"] for r in runs["native"]]),
+        "no_read": no_read_figures(runs),
         "all_rounds": runs,
         "servers": servers,
     }

@@ -76,6 +76,26 @@ class Wrk(unittest.TestCase):
         self.assertEqual(benchlib.median_latency(runs), {"rps": 2, "p50_ms": 2.0})
 
 
+class NoRead(unittest.TestCase):
+    def test_the_read_is_the_median_of_each_rounds_difference(self):
+        def side(*pairs):  # (rps, one-connection p50 ms) per round
+            return [{"rps": rps, "single": {"rps": 1, "p50_ms": p50}} for rps, p50 in pairs]
+
+        runs = {
+            "component": side((10, 0.125), (12, 0.130), (11, 0.190)),
+            "component_no_read": side((20, 0.100), (22, 0.090), (21, 0.140)),
+            "native": side((70, 0.030), (75, 0.029), (72, 0.031)),
+            "native_no_read": side((90, 0.020), (95, 0.025), (92, 0.021)),
+        }
+        figures = sqlite_point_read.no_read_figures(runs)
+        # Differences 0.025, 0.040 and 0.050 ms: the median is 0.040, which no
+        # difference of the medians (0.130 - 0.100 = 0.030) would give.
+        self.assertEqual(figures["read_p50_ms"], [0.04, 0.01])
+        self.assertEqual(figures["component"]["rps"], 21)
+        self.assertEqual(figures["component_single"]["p50_ms"], 0.100)
+        self.assertEqual(figures["native_single"]["p50_ms"], 0.021)
+
+
 # A cumulative histogram as the runtime exports it: upper bounds in seconds,
 # doubling from 0.1 ms, and +Inf.
 HISTOGRAM = [(0.0001, 0.0), (0.0002, 50.0), (0.0004, 90.0), (0.0008, 100.0), (math.inf, 100.0)]

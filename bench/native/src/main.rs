@@ -7,7 +7,8 @@
 //! ```
 //!
 //! - `GET /product/{id}`: the `bench-catalog-read` component's point read
-//!   (`bench/sqlite_point_read.py`);
+//!   (`bench/sqlite_point_read.py`), and `GET /no-read/{id}`, the same request
+//!   answered without reading anything;
 //! - `GET /api/catalog/products/{id-or-slug}` and `GET /api/catalog/products`:
 //!   the catalog component's product detail and search ([`catalog`]);
 //! - `GET /api/cart` with `--cart-db`: the cart component's guest cart view
@@ -81,12 +82,19 @@ async fn product(State(pool): State<Arc<Pool>>, Path(id): Path<i64>) -> (StatusC
     }
 }
 
+/// `GET /no-read/{id}`: the point read's request and answer without the read,
+/// as `bench-catalog-read` answers it: what serving any request costs.
+async fn no_read(Path(id): Path<i64>) -> String {
+    format!("{{\"id\":{id}}}")
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let catalog = Arc::new(Pool::open(&args.catalog_db).await?);
     let mut app = Router::new()
         .route("/product/{id}", get(product))
+        .route("/no-read/{id}", get(no_read))
         .route("/api/catalog/products", get(catalog::list))
         .route("/api/catalog/products/{id}", get(catalog::get))
         .with_state(catalog.clone());

@@ -1,5 +1,7 @@
 //! `GET /product/<id>`: one row by primary key from the `catalog` database, as JSON.
 //! The native baseline in `bench/native` answers the same request with the same SQL.
+//! `GET /no-read/<id>` takes the same way in and out and reads nothing: what any
+//! request through a component costs, which no work on the read can go below.
 //!
 //! It reads the way the shop's components do: the request through the kit
 //! (`edgecart_kit::serve!` and `Ctx::read`, which read the WASI request itself),
@@ -24,16 +26,22 @@ async fn read(req: IncomingRequest) -> Reply {
 }
 
 async fn answer(req: IncomingRequest) -> (StatusCode, String) {
-    let Some(id) = Ctx::read(req)
-        .await
-        .ok()
-        .and_then(|ctx| ctx.segments.last().and_then(|s| s.parse::<i64>().ok()))
-    else {
+    let Some((read, id)) = Ctx::read(req).await.ok().and_then(|ctx| {
+        let read = match ctx.segments.first()?.as_str() {
+            "product" => true,
+            "no-read" => false,
+            _ => return None,
+        };
+        Some((read, ctx.segments.get(1)?.parse::<i64>().ok()?))
+    }) else {
         return (
             StatusCode::BAD_REQUEST,
             "{\"error\":\"bad id\"}".to_string(),
         );
     };
+    if !read {
+        return (StatusCode::OK, format!("{{\"id\":{id}}}"));
+    }
     let conn = match Connection::open_async("catalog".to_string()).await {
         Ok(c) => c,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e:?}")),
