@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.request
 
-from benchlib import ROOT, ensure_wrk, free_port, log, median_run, result_file, run, stop, wait_ready, wrk, write_results
+from benchlib import ROOT, ensure_wrk, free_port, log, median_latency, median_run, result_file, run, stop, wait_ready, wrk, write_results
 
 WASMTIME_VERSION = "50.0.1"
 HELLO_WASM = ROOT / "target/wasm32-wasip2/release/bench_hello.wasm"
@@ -98,6 +98,7 @@ def measure(start, extra_headers=False):
             result["instantiation_us_mean"] = inst_s / inst_n * 1e6 if inst_n else 0.0
             result["instantiation_us_per_request"] = inst_s / result["requests"] * 1e6
         result["startup_ms"] = startup_ms
+        result["single"] = wrk(url, args_global.duration, 1, headers=headers)
         return result
     finally:
         stop(proc)
@@ -111,6 +112,15 @@ def render(report):
         ("p50 latency, ms", f"{e['p50_ms']:.2f}", f"{w['p50_ms']:.2f}", ratio(e["p50_ms"], w["p50_ms"])),
         ("p99 latency, ms", f"{e['p99_ms']:.2f}", f"{w['p99_ms']:.2f}", ratio(e["p99_ms"], w["p99_ms"])),
         ("Errors", str(e["errors"]), str(w["errors"]), ""),
+    ]
+    if "edgecart_single" in report:
+        es, ws = report["edgecart_single"], report["wasmtime_serve_single"]
+        rows += [
+            ("p50 latency, one connection, ms", f"{es['p50_ms']:.3f}", f"{ws['p50_ms']:.3f}", ratio(es["p50_ms"], ws["p50_ms"])),
+            ("p99 latency, one connection, ms", f"{es['p99_ms']:.3f}", f"{ws['p99_ms']:.3f}", ratio(es["p99_ms"], ws["p99_ms"])),
+            ("Errors, one connection", str(es["errors"]), str(ws["errors"]), ""),
+        ]
+    rows += [
         ("Start to first response, ms", f"{e['startup_ms']:.0f}", f"{w['startup_ms']:.0f}", ratio(e["startup_ms"], w["startup_ms"])),
         ("Instantiation, µs per instance (mean)", f"{e['instantiation_us_mean']:.1f}", "not exposed", ""),
         ("Instantiation, µs per request (amortized by reuse)", f"{e['instantiation_us_per_request']:.2f}", "not exposed", ""),
@@ -118,7 +128,9 @@ def render(report):
     lines = [
         f"Run {report['date']} on commit `{report['commit']}` ({report['machine']}): "
         f"`wrk -t2 -c{report['connections']} -d{report['duration_s']}s` against each runtime, "
-        f"{report['rounds']} alternating rounds, median round by throughput shown. "
+        f"{report['rounds']} alternating rounds, median round by throughput shown"
+        + ("; then `wrk -t1 -c1` for a request's own latency, median round by p50. " if "edgecart_single" in report else ". ")
+        +
         f"Both serve `bench/components/hello` (spin-sdk 7, WASI 0.3); wasmtime serve runs with `-Scli`. "
         "edgecart adds Spin's seven `spin-*` request headers, which wasmtime serve does not, so wrk sends "
         "the same seven headers to wasmtime serve: both guests parse the same request (without them "
@@ -164,6 +176,8 @@ def main():
         "file": str(out.relative_to(ROOT)),
         "edgecart": median_run(runs["edgecart"]),
         "wasmtime_serve": median_run(runs["wasmtime_serve"]),
+        "edgecart_single": median_latency([r["single"] for r in runs["edgecart"]]),
+        "wasmtime_serve_single": median_latency([r["single"] for r in runs["wasmtime_serve"]]),
         "all_rounds": runs,
     }
     write_results(out, report, "runtime-bench", render(report))
