@@ -446,20 +446,17 @@ pub async fn list(
             _ => None,
         }
         .ok_or_else(invalid_cursor)?;
-        tail.push_str(&format!(
-            " WHERE ({key_expr} {cmp} ? OR ({key_expr} = ? AND id {cmp} ?))"
-        ));
-        params.extend([key.clone(), key, int(c.id)]);
+        tail.push_str(&filters::after_cursor(key_expr, cmp));
+        params.extend([key, int(c.id)]);
     }
     tail.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(int(i64::from(limit) + 1));
     let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
     let (total, facets, products) = aggregates(&conn, &f).await?;
     let mut condition = f.page_condition(ranked);
-    // A first page of common words in the sort's index order (`search.rs`).
+    // A page of common words in the sort's index order (`search.rs`).
     if f.fts.is_some()
         && !ranked
-        && cursor.is_none()
         && filters::index_order_pays(total, i64::from(limit) + 1, products)
     {
         condition = filters::in_index_order(&condition);

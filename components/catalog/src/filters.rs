@@ -113,6 +113,15 @@ pub const RANKED_KEPT: Rows = Rows {
     rank: "r.rank",
 };
 
+/// The condition of a page after the cursor's row: its sort key `key` and id
+/// past the cursor's (`cmp` is `<` or `>`), two parameters. Written as one
+/// comparison of row values, which SQLite turns into a seek in the sort's
+/// index; the same condition spelt `key < ? OR (key = ? AND id < ?)` had
+/// every later page read that index from its start.
+pub fn after_cursor(key: &str, cmp: &str) -> String {
+    format!(" WHERE ({key}, id) {cmp} (?, ?)")
+}
+
 /// A page's statement: the `rows` that meet `condition` (the filter's, or
 /// [`ranked_page`]'s for ranked rows), as the page's columns, then `tail`
 /// (the cursor's condition, `order` and the limit). Each row of the page

@@ -269,22 +269,18 @@ pub async fn list(ctx: &Ctx, db: &Db) -> ApiResult<Reply> {
             _ => None,
         }
         .ok_or_else(invalid_cursor)?;
-        tail.push_str(&format!(
-            " WHERE ({key_expr} {cmp} ? OR ({key_expr} = ? AND id {cmp} ?))"
-        ));
-        params.extend([key.clone(), key, int(c.id)]);
+        tail.push_str(&filters::after_cursor(key_expr, cmp));
+        params.extend([key, int(c.id)]);
     }
     tail.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(int(i64::from(limit) + 1));
     let ranked = matches!((&f.fts, sort), (Some(_), Sort::Relevance));
     let (total, facets, products) = aggregates(db, &f).await?;
     let mut condition = f.page_condition(ranked);
-    // A first page sorted by newest or price, of words that match many
-    // products, reads the sort's index in order (a later page would read it
-    // from its start too).
+    // A page sorted by newest or price, of words that match many products,
+    // reads the sort's index in order (a later page from its cursor's row).
     if f.fts.is_some()
         && !ranked
-        && cursor.is_none()
         && filters::index_order_pays(total, i64::from(limit) + 1, products)
     {
         condition = filters::in_index_order(&condition);
