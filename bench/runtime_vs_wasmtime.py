@@ -125,12 +125,11 @@ def render(report):
         ("Instantiation, µs per instance (mean)", f"{e['instantiation_us_mean']:.1f}", "not exposed", ""),
         ("Instantiation, µs per request (amortized by reuse)", f"{e['instantiation_us_per_request']:.2f}", "not exposed", ""),
     ]
+    single = "; then `wrk -t1 -c1` for a request's own latency, median round by p50" if "edgecart_single" in report else ""
     lines = [
         f"Run {report['date']} on commit `{report['commit']}` ({report['machine']}): "
         f"`wrk -t2 -c{report['connections']} -d{report['duration_s']}s` against each runtime, "
-        f"{report['rounds']} alternating rounds, median round by throughput shown"
-        + ("; then `wrk -t1 -c1` for a request's own latency, median round by p50. " if "edgecart_single" in report else ". ")
-        +
+        f"{report['rounds']} alternating rounds, median round by throughput shown{single}. "
         f"Both serve `bench/components/hello` (spin-sdk 7, WASI 0.3); wasmtime serve runs with `-Scli`. "
         "edgecart adds Spin's seven `spin-*` request headers, which wasmtime serve does not, so wrk sends "
         "the same seven headers to wasmtime serve: both guests parse the same request (without them "

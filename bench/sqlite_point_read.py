@@ -181,8 +181,8 @@ def render_no_read(report):
         *(f"| {name} | {c:.3f} | {n:.3f} | {ratio(c, n)} |" for name, c, n in rows),
         "",
         f"A request through the component that reads nothing takes {ratio(cf['p50_ms'], ns['p50_ms'])} "
-        f"of native's whole point read one request at a time, and answers {ratio(f['component']['rps'], report['native']['rps'])} "
-        f"of its requests per second at {report['connections']} connections "
+        f"the time of native's whole point read one request at a time, and answers {ratio(f['component']['rps'], report['native']['rps'])} "
+        f"as many requests per second at {report['connections']} connections "
         f"({f['component']['rps']:,.0f} req/s): no work on the read path can bring the point read below that, "
         "against the target of 1.3× the latency.",
     ]
