@@ -130,6 +130,11 @@ def median_latency(runs):
     return sorted(runs, key=lambda r: r["p50_ms"])[len(runs) // 2]
 
 
+def ratio(a, b):
+    """`a / b` as a table shows a ratio, `n/a` when `b` is zero."""
+    return f"{a / b:.2f}×" if b else "n/a"
+
+
 def stop(proc):
     proc.terminate()
     proc.wait(timeout=30)

@@ -44,7 +44,7 @@ import time
 import urllib.error
 import urllib.request
 
-from benchlib import (ROOT, ensure_debian_tool, ensure_wrk, free_port, log, median_latency, median_run, request_script, result_file, run, stop, wait_ready,
+from benchlib import (ROOT, ensure_debian_tool, ensure_wrk, free_port, log, median_latency, median_run, ratio, request_script, result_file, run, stop, wait_ready,
                       wrk, write_results)
 
 EDGECART = ROOT / "target/release/edgecart"
@@ -562,10 +562,10 @@ def rows(native, component, baseline, figures, per_round=None):
     out = []
     for read, r in native["reads"].items():
         c, n = r[component], r[baseline]
-        cells = [f"{c[k]:{fmt}} | {n[k]:{fmt}} | " + (f"{c[k] / n[k]:.2f}×" if n[k] else "n/a") for k, fmt in figures]
+        cells = [f"{c[k]:{fmt}} | {n[k]:{fmt}} | {ratio(c[k], n[k])}" for k, fmt in figures]
         if per_round:
             rounds = zip(r["all_rounds"][component], r["all_rounds"][baseline])
-            cells.append(", ".join(f"{a[per_round] / b[per_round]:.2f}×" if b[per_round] else "n/a" for a, b in rounds))
+            cells.append(", ".join(ratio(a[per_round], b[per_round]) for a, b in rounds))
         out.append(f"| {read} | {' | '.join(cells)} | {c['errors']} + {n['errors']} |")
     return out
 

@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.request
 
-from benchlib import ROOT, ensure_wrk, free_port, log, median_latency, median_run, result_file, run, stop, wait_ready, wrk, write_results
+from benchlib import ROOT, ensure_wrk, free_port, log, median_latency, median_run, ratio, result_file, run, stop, wait_ready, wrk, write_results
 
 WASMTIME_VERSION = "50.0.1"
 HELLO_WASM = ROOT / "target/wasm32-wasip2/release/bench_hello.wasm"
@@ -106,7 +106,6 @@ def measure(start, extra_headers=False):
 
 def render(report):
     e, w = report["edgecart"], report["wasmtime_serve"]
-    ratio = lambda a, b: f"{a / b:.2f}×" if b else "n/a"
     rows = [
         ("Requests per second (higher is better)", f"{e['rps']:,.0f}", f"{w['rps']:,.0f}", ratio(e["rps"], w["rps"])),
         ("p50 latency, ms", f"{e['p50_ms']:.2f}", f"{w['p50_ms']:.2f}", ratio(e["p50_ms"], w["p50_ms"])),

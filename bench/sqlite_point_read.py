@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import time
 
-from benchlib import DOC, ROOT, ensure_wrk, free_port, log, median_latency, median_run, result_file, run, stop, wait_ready, wrk, write_results
+from benchlib import DOC, ROOT, ensure_wrk, free_port, log, median_latency, median_run, ratio, result_file, run, stop, wait_ready, wrk, write_results
 
 EDGECART = ROOT / "target/release/edgecart"
 NATIVE = ROOT / "target/release/bench-native"
@@ -111,7 +111,6 @@ def measure(start, args, prefix="/product/"):
 
 def render(report):
     c, n = report["component"], report["native"]
-    ratio = lambda a, b: f"{a / b:.2f}×" if b else "n/a"
     cs, ns = report["component_single"], report["native_single"]
     k = report["connections"]
     rows = [
@@ -166,7 +165,6 @@ def render_no_read(report):
     cs, ns = report["component_single"], report["native_single"]
     f = report["no_read"]
     cf, nf = f["component_single"], f["native_single"]
-    ratio = lambda a, b: f"{a / b:.2f}×" if b else "n/a"
     rows = [
         ("The point read", cs["p50_ms"], ns["p50_ms"]),
         ("The same request answered without reading (`GET /no-read/<id>`)", cf["p50_ms"], nf["p50_ms"]),
