@@ -422,9 +422,10 @@ async fn all_aggregates(db: &Db, f: &Filter) -> ApiResult<(i64, Box<RawValue>, i
     let cached = db
         .query(filters::CACHED_AGGREGATES, [text(key.clone())])
         .await?;
-    let generation = cached.first().map_or(0, |r| r.int(0));
-    let products = cached.first().map_or(0, |r| r.int(2));
-    if let Some(body) = cached.first().and_then(|r| r.opt_text(1))
+    let row = cached.first();
+    let generation = row.map_or(0, |r| r.int(0));
+    let products = row.map_or(0, |r| r.int(2));
+    if let Some(body) = row.and_then(|r| r.opt_text(1))
         && let Ok((total, facets)) = serde_json::from_str::<(i64, Box<RawValue>)>(&body)
     {
         return Ok((total, facets, products));
