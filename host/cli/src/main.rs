@@ -112,10 +112,11 @@ struct Up {
     /// (default: four per CPU core; 0: no limit). Chained requests never wait.
     #[arg(long)]
     max_component_requests: Option<usize>,
-    /// Threads running requests and component code (default: two per CPU
-    /// core). A guest computing for long, such as a password hash, holds its
-    /// thread until its next epoch yield; spare threads let the OS interleave
-    /// other requests meanwhile.
+    /// Threads running requests and component code (default: three per two
+    /// CPU cores, rounded up). Long work, such as a search's statements or a
+    /// guest between two epoch yields, holds its thread: spare threads let the
+    /// OS interleave other requests meanwhile, and the fewer they are, the
+    /// less they preempt each other under load (`docs/performance.md`).
     #[arg(long, env = "EDGECART_WORKER_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
     worker_threads: Option<u16>,
     /// Directory of the compiled-component cache.
@@ -311,7 +312,10 @@ fn main() -> ExitCode {
             init_logging(up.log_format);
             no_huge_pages();
             let workers = up.worker_threads.map_or_else(
-                || 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+                || {
+                    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                    cores + cores.div_ceil(2)
+                },
                 usize::from,
             );
             block_on(Some(workers), up.run())
