@@ -9,17 +9,19 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
 
-async fn create(app: &TestApp, admin: &str, body: Value) -> Value {
-    let a = app
-        .call(
-            Method::POST,
-            "/api/catalog/products",
-            Some(admin),
-            Some(body),
-        )
-        .await;
+/// POSTs `body` to `path` as `admin` and returns what was created (201).
+async fn created(app: &TestApp, admin: &str, path: &str, body: Value) -> Value {
+    let a = app.call(Method::POST, path, Some(admin), Some(body)).await;
     assert_eq!(a.status, 201, "{}", a.body);
     a.body
+}
+
+async fn create(app: &TestApp, admin: &str, body: Value) -> Value {
+    created(app, admin, "/api/catalog/products", body).await
+}
+
+async fn create_category(app: &TestApp, admin: &str, body: Value) -> Value {
+    created(app, admin, "/api/catalog/categories", body).await
 }
 
 fn simple(title: &str, sku: &str, price: i64, stock: i64) -> Value {
@@ -320,18 +322,15 @@ async fn public_reads_revalidate_with_etags() {
 async fn a_listing_page_is_written_as_serde_json_writes_its_value() {
     let app = spawn_shop().await;
     let admin = app.admin_token().await;
-    let category = app
-        .call(
-            Method::POST,
-            "/api/catalog/categories",
-            Some(&admin),
-            Some(json!({ "name": "Odd \"cat\" / \\ é", "slug": "odd" })),
-        )
-        .await;
-    assert_eq!(category.status, 201, "{}", category.body);
+    let category = create_category(
+        &app,
+        &admin,
+        json!({ "name": "Odd \"cat\" / \\ é", "slug": "odd" }),
+    )
+    .await;
     let title = "Odd \" \\ / \t \u{7} \u{1f} \u{7f} é 🏔 <b>&";
     let mut odd = simple(title, "ODD-1", 1999, 3);
-    odd["category_id"] = category.body["id"].clone();
+    odd["category_id"] = category["id"].clone();
     odd["tags"] = json!(["zeta \"q\"", "alpha\\", "ünï", "ta\tb"]);
     odd["images"] = json!([{ "url": "/media/a\"b.png", "alt": "x" }]);
     create(&app, &admin, odd).await;
@@ -1279,16 +1278,7 @@ async fn reservations_are_idempotent_and_commit_release_and_expire() {
 async fn admin_edits_replace_tags_and_images_and_clear_the_category() {
     let app = spawn_shop().await;
     let admin = app.admin_token().await;
-    let kitchen = app
-        .call(
-            Method::POST,
-            "/api/catalog/categories",
-            Some(&admin),
-            Some(json!({ "name": "Kitchen" })),
-        )
-        .await
-        .body["id"]
-        .clone();
+    let kitchen = create_category(&app, &admin, json!({ "name": "Kitchen" })).await["id"].clone();
     let mut body = simple("Chef Knife", "KNF-1", 8900, 2);
     body["category_id"] = kitchen.clone();
     body["tags"] = json!(["Steel", "gift"]);
