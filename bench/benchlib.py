@@ -25,6 +25,15 @@ def run(cmd, **kw):
     subprocess.run(cmd, check=True, cwd=ROOT, **kw)
 
 
+def ensure_toolchain():
+    """The toolchain rust-toolchain.toml pins, with its targets, before the
+    first `cargo`: rustup installs it on first use only when auto-install is
+    on, and `RUSTUP_AUTO_INSTALL=0` or `rustup set auto-install disable` turns
+    that off. `.ci/run` and `scripts/test.sh` install it the same way."""
+    if shutil.which("rustup"):
+        run(["rustup", "toolchain", "install"], stdout=subprocess.DEVNULL)
+
+
 def ensure_debian_tool(command, package):
     """Whether `command` is on PATH, after installing Debian's `package` when it
     is missing and apt can be used (running as root)."""

@@ -44,8 +44,8 @@ import time
 import urllib.error
 import urllib.request
 
-from benchlib import (ROOT, ensure_debian_tool, ensure_wrk, free_port, log, median_latency, median_run, ratio, request_script, result_file, run, stop, wait_ready,
-                      wrk, write_results)
+from benchlib import (ROOT, ensure_debian_tool, ensure_toolchain, ensure_wrk, free_port, log, median_latency, median_run, ratio,
+                      request_script, result_file, run, stop, wait_ready, wrk, write_results)
 
 EDGECART = ROOT / "target/release/edgecart"
 NATIVE = ROOT / "target/release/bench-native"
@@ -706,6 +706,7 @@ def main():
     only_native = args.only == "native"
     clock = Stopwatch()
     with clock.part("build"):
+        ensure_toolchain()
         if not args.skip_build:
             build(only_native)
         k6_bin = None if only_native else ensure_k6()

@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.request
 
-from benchlib import ROOT, ensure_wrk, free_port, log, median_latency, median_run, ratio, result_file, run, stop, wait_ready, wrk, write_results
+from benchlib import ROOT, ensure_toolchain, ensure_wrk, free_port, log, median_latency, median_run, ratio, result_file, run, stop, wait_ready, wrk, write_results
 
 WASMTIME_VERSION = "50.0.1"
 HELLO_WASM = ROOT / "target/wasm32-wasip2/release/bench_hello.wasm"
@@ -151,6 +151,7 @@ def main():
     args_global = p.parse_args()
 
     ensure_wrk()
+    ensure_toolchain()
     run(["cargo", "build", "--release", "--locked", "-p", "edgecart"])
     run(["cargo", "build", "--release", "--locked", "--target", "wasm32-wasip2", "-p", "bench-hello"])
     wasmtime = wasmtime_binary()

@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import time
 
-from benchlib import DOC, ROOT, ensure_wrk, free_port, log, median_latency, median_run, ratio, result_file, run, stop, wait_ready, wrk, write_results
+from benchlib import DOC, ROOT, ensure_toolchain, ensure_wrk, free_port, log, median_latency, median_run, ratio, result_file, run, stop, wait_ready, wrk, write_results
 
 EDGECART = ROOT / "target/release/edgecart"
 NATIVE = ROOT / "target/release/bench-native"
@@ -225,6 +225,7 @@ def main():
     args = p.parse_args()
 
     ensure_wrk()
+    ensure_toolchain()
     run(["cargo", "build", "--release", "--locked", "-p", "edgecart", "-p", "bench-native"])
     run(["cargo", "build", "--release", "--locked", "--target", "wasm32-wasip2", "-p", "bench-catalog-read"])
 
