@@ -46,6 +46,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (!api.cartToken) return;
       try {
         const cart = await api.request('post', '/api/cart/merge', {});
+        // The session change (the effect above) refetches the cart, and its answer can
+        // arrive after the merge's and show the account's cart as it was
+        // before: cancel it first (cancelling puts the old state back, so
+        // it must finish before the merged cart is stored).
+        await client.cancelQueries({ queryKey: ['cart'] });
         storeCart(client, cart);
       } finally {
         api.setCartToken(null);
